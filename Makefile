@@ -69,9 +69,15 @@ format: venv
 	$(PY) -m ruff check --fix bot model training tests bench
 	$(PY) -m ruff format bot model training tests bench
 
+# Each prints ratios measured side by side in one run (README, Performance).
 bench: venv
 	$(PY) -m bench.core_overhead
 	$(PY) -m bench.backend_throughput
+	$(PY) -m bench.backend_ttft
+	$(PY) -m bench.backend_batching
+	$(PY) -m bench.safety_latency
+	$(PY) -m bench.safety_layers --split test
+	$(PY) -m bench.telegram_load
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

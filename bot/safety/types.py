@@ -47,6 +47,8 @@ class Category(StrEnum):
     THIRD_PARTY = "third_party"
     ABUSE_VIOLENCE = "abuse_violence"
     DISTRESS = "distress"
+    # An attempt to override the bot's instructions; it changes nothing, but is counted.
+    PROMPT_INJECTION = "prompt_injection"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +59,11 @@ class RiskAssessment:
     reasons: tuple[str, ...] = field(default=(), compare=False)  # rule ids, never user text
 
     def to_json(self) -> dict[str, object]:
-        return {"risk": self.level.value, "score": round(self.score, 4), "categories": list(self.categories)}
+        return {
+            "risk": self.level.value,
+            "score": round(self.score, 4),
+            "categories": list(self.categories),
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,106 @@
+"""Each detection layer's contribution on the held-out split of our labelled set.
+
+    HF_HUB_OFFLINE=1 .venv/bin/python bench/safety_layers.py [--split test]
+
+Prints crisis recall (elevated or above), the share of non-crisis messages
+graded high and elevated+, for: a plain keyword list, the lexicon alone, the
+semantic head alone, and the combined layer. Numbers for docs/safety.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+import numpy as np
+
+from bot.safety.assessor import RiskAssessor
+from bot.safety.evaluation import Example, evaluate
+from bot.safety.lexicon import Lexicon
+from bot.safety.semantic import HEAD_PATH, SemanticClassifier
+from bot.safety.train_head import DATA_PATH
+from bot.safety.types import RiskAssessment, RiskLevel
+
+KEYWORDS = re.compile(r"suicide|self-harm|self harm|kill myself|end it all", re.IGNORECASE)
+
+
+def keyword_baseline(text: str) -> RiskAssessment:
+    """The comparison the issue names: a plain list, no normalisation, no context."""
+    hit = bool(KEYWORDS.search(text))
+    return RiskAssessment(RiskLevel.HIGH if hit else RiskLevel.NONE, 1.0 if hit else 0.0)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--split", default="test")
+    parser.add_argument("--data", type=Path, default=DATA_PATH)
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--long",
+        action="store_true",
+        help="also grade long posts made by burying each held-out message among 5 others "
+        "from the same split that are not crises (~120-300 words)",
+    )
+    parser.add_argument(
+        "--head", type=Path, default=HEAD_PATH, help="a head other than the shipped one"
+    )
+    args = parser.parse_args()
+    rows = [
+        json.loads(line)
+        for line in args.data.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    examples = [Example(r["text"], r["label"]) for r in rows if r.get("split") == args.split]
+    semantic = SemanticClassifier.load(args.head)
+    lexicon = Lexicon()
+    combined = RiskAssessor(lexicon)
+    combined.use_semantic(semantic)
+    semantic_only = RiskAssessor(lexicon, use_lexicon=False)
+    semantic_only.use_semantic(semantic)
+    systems = {
+        "keyword list": keyword_baseline,
+        "lexicon only": RiskAssessor(lexicon).assess,
+        "semantic only": semantic_only.assess,
+        "combined": combined.assess,
+    }
+    results = {}
+    print(f"split={args.split} n={len(examples)}", file=sys.stderr)
+    print(
+        f"{'system':<15}{'recall':>8}{'non-crisis high':>17}{'non-crisis elev+':>18}{'precision':>11}"
+    )
+    for name, fn in systems.items():
+        report = evaluate(examples, fn)
+        results[name] = report.to_json()
+        print(
+            f"{name:<15}{report.crisis_recall:>8.3f}{report.non_crisis_high:>17.3f}"
+            f"{report.non_crisis_elevated_plus:>18.3f}{report.crisis_precision:>11.3f}"
+        )
+    if args.long:
+        rng = np.random.default_rng(3)
+        calm = [e.text for e in examples if e.label in ("none", "concern")]
+        long_examples = []
+        for e in examples:
+            others = [
+                str(t) for t in rng.choice([c for c in calm if c != e.text], 5, replace=False)
+            ]
+            at = int(rng.integers(0, 6))
+            long_examples.append(Example(" ".join([*others[:at], e.text, *others[at:]]), e.label))
+        report = evaluate(long_examples, combined.assess)
+        print(
+            f"{'combined, long':<15}{report.crisis_recall:>8.3f}{report.non_crisis_high:>17.3f}"
+            f"{report.non_crisis_elevated_plus:>18.3f}{report.crisis_precision:>11.3f}"
+        )
+    if args.json:
+        print(json.dumps(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Platform front-ends: each translates its platform to ``Incoming`` and renders ``Reply``."""

@@ -1,0 +1,179 @@
+"""The rule layer: risk phrases with negation, idiom and reference handling.
+
+It is fast (tens of microseconds), explainable (every hit has a rule id) and
+works with no model at all, so it is the floor the semantic layer builds on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from types import ModuleType
+
+from bot.safety.rules import STEP_LEVEL, RuleSpec, de, en, es, fr
+from bot.safety.types import Category, RiskLevel
+
+LANGUAGE_MODULES: tuple[ModuleType, ...] = (en, es, de, fr)
+
+# How far back (in words, same clause) a negation reaches.
+NEGATION_WINDOW = 3
+_CLAUSE_BREAK = re.compile(
+    r"[.!?;:\n]|,\s*(?:but|though|although|yet|however|pero|aber|mais|sino|doch)\b|\b(?:but|though|although|however|pero|aber|mais|sondern|sino|except|until|unless)\b"
+)
+_WORDS = re.compile(r"[\w'-]+")
+# A first-person phrase whose subject is someone else ("someone might be thinking about suicide").
+_OTHER_SUBJECT = re.compile(
+    r"\b(?:someone|somebody|people|person|he|she|they|students?|kids?|teens?|friends?|anyone|others|mi amig[oa]|alguien|jemand|quelqu'un)\b"
+)
+_SELF_WORD = re.compile(r"\b(?:i|i'm|me|my|myself|yo|ich|je|j')\b")
+SUBJECT_WINDOW = 4
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    # A space in a rule matches any run of spaces or none: "kill myself" also
+    # catches "killmyself" after spaced-out letters were rejoined.
+    return re.compile(pattern.replace(" ", r"\s*"), re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    spec: RuleSpec
+    regex: re.Pattern[str]
+    level: RiskLevel
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    rule_id: str
+    step: str
+    level: RiskLevel
+    categories: tuple[Category, ...]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class LexiconResult:
+    """What the rules found; ``hits`` counted, the rest explain what was set aside."""
+
+    level: RiskLevel
+    hits: tuple[Hit, ...]
+    negated: tuple[str, ...]  # rule ids cancelled by a negation
+    idioms: int  # figures of speech removed
+    references: tuple[str, ...]  # rule ids cancelled by a film/news/homework context
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for hit in sorted(self.hits, key=lambda h: -h.level.rank):
+            for cat in hit.categories:
+                seen.setdefault(cat.value, None)
+        return tuple(seen)
+
+    @property
+    def steps(self) -> frozenset[str]:
+        return frozenset(h.step for h in self.hits)
+
+    @property
+    def protective(self) -> bool:
+        """Risk words were present but every one was negated, idiomatic or a reference."""
+        return not self.hits and bool(self.negated or self.idioms or self.references)
+
+    @property
+    def first_person_level(self) -> RiskLevel:
+        """The highest level among hits about the writer (not someone else)."""
+        levels = [h.level for h in self.hits if Category.THIRD_PARTY not in h.categories]
+        return max(levels, default=RiskLevel.NONE, key=lambda lv: lv.rank)
+
+
+class Lexicon:
+    """All languages' rules, compiled once; every message is checked against all of them.
+
+    Checking every language costs little and catches mixed-language messages
+    without a language detector.
+    """
+
+    def __init__(self, modules: tuple[ModuleType, ...] = LANGUAGE_MODULES) -> None:
+        self.rules: list[CompiledRule] = []
+        idioms: list[str] = []
+        negations: list[str] = []
+        references: list[str] = []
+        for module in modules:
+            for spec in module.RULES:
+                self.rules.append(CompiledRule(spec, _compile(spec.pattern), STEP_LEVEL[spec.step]))
+            idioms.extend(module.IDIOMS)
+            negations.append(module.NEGATIONS)
+            references.append(module.REFERENCES)
+        self._idioms = [_compile(p) for p in idioms]
+        self._negation = re.compile("|".join(f"(?:{n})" for n in negations))
+        self._reference = _compile("|".join(f"(?:{r})" for r in references))
+
+    def scan(self, normalized: str) -> LexiconResult:
+        """Find risk phrases in already-normalised text."""
+        text, idioms = self._remove_idioms(normalized)
+        breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text)]
+        hits: list[Hit] = []
+        negated: list[str] = []
+        referenced: list[str] = []
+        for rule in self.rules:
+            for match in rule.regex.finditer(text):
+                start, end = match.start(), match.end()
+                if start == end:
+                    continue
+                clause_start = max((b for b in breaks if b <= start), default=0)
+                if rule.spec.negatable and self._negated(text[clause_start:start]):
+                    negated.append(rule.spec.id)
+                    continue
+                if (
+                    rule.spec.first_person
+                    and Category.ABUSE_VIOLENCE not in rule.spec.categories
+                    and _about_someone_else(text[clause_start:start])
+                ):
+                    referenced.append(rule.spec.id)
+                    continue
+                if not rule.spec.first_person and self._in_reference(text, start, end, breaks):
+                    referenced.append(rule.spec.id)
+                    continue
+                hits.append(
+                    Hit(rule.spec.id, rule.spec.step, rule.level, rule.spec.categories, start, end)
+                )
+                break  # one hit per rule is enough
+        hits = _drop_mentions_covered(hits)
+        level = max((h.level for h in hits), default=RiskLevel.NONE, key=lambda lv: lv.rank)
+        return LexiconResult(level, tuple(hits), tuple(negated), idioms, tuple(referenced))
+
+    def _remove_idioms(self, text: str) -> tuple[str, int]:
+        count = 0
+        for regex in self._idioms:
+            text, n = regex.subn(lambda m: " " * len(m.group(0)), text)
+            count += n
+        return text, count
+
+    def _negated(self, before: str) -> bool:
+        words = _WORDS.findall(before)[-NEGATION_WINDOW:]
+        return bool(words) and bool(self._negation.search(" ".join(words)))
+
+    def _in_reference(self, text: str, start: int, end: int, breaks: list[int]) -> bool:
+        # The sentence around the match (up to the next clause break, or 120 chars).
+        lo = max((b for b in breaks if b <= start), default=0)
+        lo = max(0, min(lo, start - 120)) if start - lo > 120 else lo
+        hi = min((b for b in breaks if b >= end), default=len(text))
+        window = text[max(0, lo - 80) : hi + 40]
+        return bool(self._reference.search(window))
+
+
+def _about_someone_else(before: str) -> bool:
+    words = " ".join(_WORDS.findall(before)[-SUBJECT_WINDOW:])
+    return bool(_OTHER_SUBJECT.search(words)) and not _SELF_WORD.search(words)
+
+
+def _drop_mentions_covered(hits: list[Hit]) -> list[Hit]:
+    """A bare mention inside a stronger phrase adds nothing; keep only the phrase."""
+    strong = [h for h in hits if h.step != "mention"]
+    kept = list(strong)
+    for hit in hits:
+        if hit.step == "mention" and not any(
+            s.start <= hit.start and hit.end <= s.end for s in strong
+        ):
+            kept.append(hit)
+    return kept

@@ -1,0 +1,132 @@
+"""German risk phrases, idioms, negations and reference cues (umlauts reduced by normalisation)."""
+
+from __future__ import annotations
+
+from bot.safety.rules import AV, DI, MS, SH, SI, TP, RuleSpec
+
+_PERSON = (
+    r"(?:mein|meine|meiner|meinem|unser|unsere) (?:beste[rn]? )?(?:freund|freundin|bruder|schwester|sohn|tochter|"
+    r"mutter|mama|vater|papa|partner|partnerin|mann|frau|kollege|kollegin|mitbewohner|mitbewohnerin|cousin|"
+    r"cousine|schuler|schulerin|kumpel)"
+)
+
+RULES: list[RuleSpec] = [
+    RuleSpec(
+        "de.timing",
+        "timing",
+        r"\b(?:heute nacht|heute abend|ich habe mich entschieden|ich habe einen plan)\b",
+        (),
+    ),
+    RuleSpec(
+        "de.will_sterben",
+        "passive",
+        r"\b(?:ich )?(?:will|mochte|wurde gern|wunschte,? ich ware|wunsche mir,? tot zu sein) (?:einfach |nur )?(?:sterben|tot sein|verschwinden|nicht mehr aufwachen|nicht mehr da sein|nicht mehr existieren)\b|\bwunschte,? ich ware tot\b",
+        (SI,),
+    ),
+    RuleSpec(
+        "de.nicht_mehr_leben",
+        "passive",
+        r"\b(?:ich )?(?:will|mochte|kann) nicht mehr (?:leben|da sein|hier sein|existieren|weitermachen|aufwachen)\b|\bich kann nicht mehr\b",
+        (SI,),
+        negatable=False,
+    ),
+    RuleSpec(
+        "de.besser_ohne_mich",
+        "passive",
+        r"\b(?:ohne mich|wenn ich weg ware|wenn ich tot ware) (?:waren|ware|ist|sind) (?:alle|es|sie|die welt) (?:besser|leichter)\b|\bniemand wurde mich vermissen\b|\bniemand wurde es merken\b",
+        (SI,),
+    ),
+    RuleSpec(
+        "de.sinnlos",
+        "hopeless",
+        r"\b(?:das leben|mein leben|alles) (?:hat|ist) (?:keinen sinn|sinnlos)(?: mehr)?\b|\bkeinen grund (?:mehr )?zu leben\b|\bhat alles keinen sinn\b",
+        (SI,),
+        negatable=False,
+    ),
+    RuleSpec(
+        "de.gedanken",
+        "thoughts",
+        r"\b(?:suizidgedanken|selbstmordgedanken|suizidal|lebensmude)\b|\b(?:denke|gedanken|nachgedacht|dachte) (?:daran|uber|an) (?:mich umzubringen|selbstmord|suizid|mir das leben zu nehmen|zu sterben|den tod)\b",
+        (SI,),
+    ),
+    RuleSpec(
+        "de.mich_umbringen",
+        "thoughts",
+        r"\bmich\b[^.!?]{0,25}\b(?:umbringen|umzubringen|toten|zu toten)\b|\bmir das leben (?:nehmen|zu nehmen)\b",
+        (SI,),
+    ),
+    RuleSpec(
+        "de.absicht",
+        "intent",
+        r"\bich (?:werde|will|mochte|habe beschlossen,?|plane,?) (?:mich )?(?:[^.!?]{0,25} )?(?:umbringen|mich umzubringen|mir das leben nehmen|mir das leben zu nehmen|selbstmord begehen|suizid begehen|mich toten|mich zu toten)\b|\bich bringe mich um\b",
+        (SI,),
+    ),
+    RuleSpec(
+        "de.methode",
+        "method",
+        r"\bwie (?:kann ich|bringe ich) mich (?:umbringen|toten)\b|\b(?:todliche|letale) (?:dosis|menge)\b|\bwie viele (?:tabletten|pillen)\b[^.!?]{0,30}\b(?:sterben|todlich|tot)\b|\bschmerzlos(?:e|er|en)? (?:sterben|tod|methode|weg)\b",
+        (MS, SI),
+    ),
+    RuleSpec(
+        "de.plan",
+        "plan",
+        r"\b(?:abschiedsbrief|abschiedsnachricht)\b|\bich habe (?:die tabletten|ein seil|einen plan)\b|\bheute nacht (?:mache ich es|tue ich es|ist es soweit)\b",
+        (SI,),
+    ),
+    RuleSpec(
+        "de.versuch",
+        "behaviour",
+        r"\b(?:suizidversuch|selbstmordversuch)\b|\bhabe versucht,? mich umzubringen\b|\bhabe (?:alle|viele|eine packung) tabletten genommen\b",
+        (SI,),
+    ),
+    RuleSpec(
+        "de.letzte",
+        "imminent",
+        r"\bdas ist meine letzte nachricht\b|\blebt wohl\b|\bwenn ihr das lest,? bin ich\b",
+        (SI,),
+    ),
+    RuleSpec(
+        "de.ritzen",
+        "self_harm_recent",
+        r"\bhabe mich (?:wieder |gestern |heute )?(?:geritzt|geschnitten|verletzt|verbrannt)\b|\bich ritze mich\b",
+        (SH,),
+    ),
+    RuleSpec(
+        "de.ritzen_drang",
+        "self_harm_urge",
+        r"\b(?:drang|will|mochte|muss) (?:mich )?(?:zu )?(?:ritzen|schneiden|verletzen)\b|\bselbstverletz\w*\b",
+        (SH,),
+    ),
+    RuleSpec(
+        "de.belastung",
+        "distress",
+        r"\bich fuhle mich (?:so |total |sehr |ganz )?(?:allein|einsam|leer|wertlos|hoffnungslos|depressiv|erschopft|verloren|uberfordert)\b|\bpanikattacken?\b|\bich hasse mich\b|\bich kann nicht aufhoren zu weinen\b",
+        (DI,),
+    ),
+    RuleSpec(
+        "de.gewalt",
+        "abuse",
+        r"\b(?:er|sie|mein vater|meine mutter|mein mann|mein freund|meine frau) (?:schlagt|missbraucht|vergewaltigt|bedroht|wurgt) mich\b|\bhausliche gewalt\b",
+        (AV,),
+    ),
+    RuleSpec(
+        "de.dritte",
+        "third_party",
+        rf"\b{_PERSON} (?:sagt,? (?:er|sie) |redet davon,? )?(?:will|mochte|wollte) (?:sterben|sich umbringen|sich das leben nehmen|nicht mehr leben)\b|\b{_PERSON} (?:ist|wirkt) (?:suizidal|lebensmude)\b|\b{_PERSON} (?:ritzt|verletzt) sich\b|\bsich (?:umbringen|das leben nehmen)\b",
+        (TP, SI),
+        first_person=False,
+    ),
+    RuleSpec("de.erwaehnung", "mention", r"\b(?:suizid|selbstmord)\b", (SI,), first_person=False),
+]
+
+IDIOMS: list[str] = [
+    r"\b(?:meine fusse|mein rucken|mein kopf|diese hitze|diese schuhe) (?:bringen|bringt) mich um\b",
+    r"\bich (?:sterbe|sterb) vor (?:lachen|hunger|langeweile|neugier|scham|hitze)\b",
+    r"\b(?:zum totlachen|todmude|zu tode gelangweilt|todschick|totlachen)\b",
+    r"\b(?:meine mutter|mein vater|mein chef|meine mama|mein papa) bringt mich um\b",
+    r"\bdie zeit totschlagen\b",
+]
+
+NEGATIONS = r"\b(?:nicht|nie|niemals|kein|keine|keinen|nein|nicht mehr)\b"
+
+REFERENCES = r"\b(?:film|serie|lied|song|buch|roman|nachrichten|artikel|figur|charakter|dokumentation|doku|spiel|hausaufgabe|referat|aufsatz|unterricht|studie|pravention|statistik)\b"

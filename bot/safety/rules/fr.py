@@ -1,0 +1,126 @@
+"""French risk phrases, idioms, negations and reference cues (written without accents)."""
+
+from __future__ import annotations
+
+from bot.safety.rules import AV, DI, MS, SH, SI, TP, RuleSpec
+
+_PERSON = (
+    r"(?:mon|ma|mes|notre) (?:meilleur |meilleure )?(?:ami|amie|amis|pote|frere|soeur|fils|fille|mere|pere|"
+    r"copain|copine|partenaire|mari|femme|colocataire|coloc|cousin|cousine|eleve|collegue)"
+)
+
+RULES: list[RuleSpec] = [
+    RuleSpec("fr.timing", "timing", r"\\b(?:ce soir|cette nuit|j'ai decide|j'ai un plan)\\b", ()),
+    RuleSpec(
+        "fr.veux_mourir",
+        "passive",
+        r"\bj(?:e |')(?:veux|voudrais|aimerais|souhaite) (?:juste |tellement )?(?:mourir|etre mort|etre morte|disparaitre|ne plus exister|ne pas me reveiller|ne plus me reveiller)\b",
+        (SI,),
+    ),
+    RuleSpec(
+        "fr.plus_envie_vivre",
+        "passive",
+        r"\b(?:je n'ai|j'ai) plus (?:envie|la force) de (?:vivre|continuer|me lever)\b|\bje ne veux plus (?:vivre|etre la|exister|continuer)\b",
+        (SI,),
+        negatable=False,
+    ),
+    RuleSpec(
+        "fr.mieux_sans_moi",
+        "passive",
+        r"\b(?:ils|elles|tout le monde|ma famille|le monde) (?:seraient|serait) mieux sans moi\b|\bpersonne ne (?:remarquerait|verrait|regretterait)\b",
+        (SI,),
+    ),
+    RuleSpec(
+        "fr.sans_sens",
+        "hopeless",
+        r"\b(?:la vie|ma vie|rien) n'a (?:plus )?(?:de|aucun) sens\b|\bje n'en peux plus\b|\bplus aucune raison de vivre\b|\bje ne vois pas d'avenir\b",
+        (SI,),
+        negatable=False,
+    ),
+    RuleSpec(
+        "fr.pensees",
+        "thoughts",
+        r"\b(?:idees|pensees) (?:suicidaires|de suicide|de mort)\b|\bje suis suicidaire\b|\bje pense (?:au suicide|a me suicider|a me tuer|a mourir|a en finir)\b",
+        (SI,),
+    ),
+    RuleSpec(
+        "fr.me_tuer",
+        "thoughts",
+        r"\b(?:me tuer|me suicider|en finir avec (?:la vie|ma vie|tout)|mettre fin a (?:mes jours|ma vie))\b",
+        (SI,),
+    ),
+    RuleSpec(
+        "fr.intention",
+        "intent",
+        r"\bje (?:vais|veux|compte|ai decide de) (?:me tuer|me suicider|en finir|mettre fin a (?:mes jours|ma vie))\b",
+        (SI,),
+    ),
+    RuleSpec(
+        "fr.methode",
+        "method",
+        r"\bcomment (?:me tuer|me suicider|mourir sans douleur|en finir)\b|\b(?:dose mortelle|dose letale)\b|\bcombien de (?:cachets|pilules|comprimes)\b[^.!?]{0,30}\b(?:mourir|mortel)\b|\bfacon (?:facile|rapide|indolore) de mourir\b",
+        (MS, SI),
+    ),
+    RuleSpec(
+        "fr.plan",
+        "plan",
+        r"\blettre d'adieu\b|\bj'ai (?:les cachets|une corde|un plan)\b|\bce soir (?:je le fais|c'est la fin)\b",
+        (SI,),
+    ),
+    RuleSpec(
+        "fr.tentative",
+        "behaviour",
+        r"\b(?:tentative de suicide|j'ai essaye de me (?:tuer|suicider)|j'ai tente de me (?:tuer|suicider))\b|\bj'ai (?:pris|avale) (?:tous|toutes|une boite de) (?:mes |les )?(?:cachets|pilules|comprimes|medicaments)\b",
+        (SI,),
+    ),
+    RuleSpec(
+        "fr.dernier",
+        "imminent",
+        r"\bc'est mon dernier message\b|\badieu (?:a tous|tout le monde)\b|\bquand vous lirez ceci\b",
+        (SI,),
+    ),
+    RuleSpec(
+        "fr.scarif",
+        "self_harm_recent",
+        r"\bje me suis (?:encore |de nouveau )?(?:coupe|coupee|scarifie|scarifiee|brule|brulee|fait du mal)\b|\bje me scarifie\b",
+        (SH,),
+    ),
+    RuleSpec(
+        "fr.scarif_envie",
+        "self_harm_urge",
+        r"\b(?:envie|besoin) de (?:me scarifier|me couper|me faire du mal)\b|\b(?:automutilation|scarification)\b",
+        (SH,),
+    ),
+    RuleSpec(
+        "fr.detresse",
+        "distress",
+        r"\bje me sens (?:si |tellement |tres |vraiment )?(?:seul|seule|vide|nul|nulle|deprime|deprimee|sans espoir|inutile|epuise|epuisee|perdu|perdue|piege|piegee)\b|\bcrises? (?:d'angoisse|de panique)\b|\bje me deteste\b|\bje n'arrete pas de pleurer\b",
+        (DI,),
+    ),
+    RuleSpec(
+        "fr.violence",
+        "abuse",
+        r"\b(?:il|elle|mon pere|ma mere|mon mari|mon copain|ma femme) (?:me frappe|me bat|me viole|m'a violee?|me menace|m'agresse)\b|\bviolences? conjugales?\b",
+        (AV,),
+    ),
+    RuleSpec(
+        "fr.tiers",
+        "third_party",
+        rf"\b{_PERSON} (?:dit qu'(?:il|elle) |parle de )?(?:veut|voudrait|a essaye de|va) (?:mourir|se tuer|se suicider|en finir)\b|\b{_PERSON} (?:est|semble) suicidaire\b|\b{_PERSON} se (?:scarifie|fait du mal|coupe)\b|\bse (?:suicider|tuer)\b",
+        (TP, SI),
+        first_person=False,
+    ),
+    RuleSpec("fr.mention", "mention", r"\bsuicid(?:e|es|aire|aires)\b", (SI,), first_person=False),
+]
+
+IDIOMS: list[str] = [
+    r"\b(?:mes pieds|mon dos|cette chaleur|ces chaussures) me tuent?\b",
+    r"\bje meurs (?:de faim|de soif|de rire|d'envie|de chaud|de froid|d'ennui)\b",
+    r"\b(?:mort|morte) de (?:rire|honte|fatigue|faim|peur)\b",
+    r"\b(?:ma mere|mon pere|mon patron|ma mere va) (?:va )?me tuer\b",
+    r"\btuer le temps\b|\bc'est a mourir de rire\b",
+]
+
+NEGATIONS = r"\b(?:ne|n'|pas|jamais|plus|aucun|aucune|non)\b"
+
+REFERENCES = r"\b(?:film|serie|chanson|livre|roman|actualite|actualites|article|personnage|documentaire|jeu|devoir|devoirs|expose|cours|etude|prevention|statistiques)\b"

@@ -1,0 +1,147 @@
+"""The rule layer: the ladder, negation, idioms, references, third parties, four languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.safety.lexicon import Lexicon
+from bot.safety.normalize import normalize
+from bot.safety.types import Category, RiskLevel
+
+
+def scan(lexicon: Lexicon, text: str):  # type: ignore[no-untyped-def]
+    return lexicon.scan(normalize(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # the C-SSRS-like ladder: wish -> thoughts -> method -> intent -> plan -> behaviour
+        ("I wish I was dead", RiskLevel.ELEVATED),
+        ("nobody would even notice if I was gone", RiskLevel.ELEVATED),
+        ("I've been having suicidal thoughts", RiskLevel.ELEVATED),
+        ("what's the most painless way to kill myself", RiskLevel.HIGH),
+        ("I'm going to kill myself", RiskLevel.HIGH),
+        ("I wrote my suicide note", RiskLevel.HIGH),
+        ("I took a whole bottle of pills", RiskLevel.HIGH),
+        ("I cut myself last night", RiskLevel.HIGH),
+        ("I really want to cut again", RiskLevel.ELEVATED),
+        ("I feel so hopeless and alone", RiskLevel.CONCERN),
+        ("what a lovely day", RiskLevel.NONE),
+    ],
+)
+def test_ladder_levels(lexicon: Lexicon, text: str, level: RiskLevel) -> None:
+    assert scan(lexicon, text).level == level
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my feet are killing me",
+        "I nearly died of embarrassment",
+        "this cake is to die for",
+        "you're killing it!",
+        "my mum is going to kill me when she sees this",
+        "I'm dying to see that film",
+        "this homework makes me want to die",
+        "lol I'm dead",
+        "overdosed on coffee this morning",
+        "my roommate wants to die his hair blue",
+    ],
+)
+def test_idioms_are_not_risk(lexicon: Lexicon, text: str) -> None:
+    result = scan(lexicon, text)
+    assert result.level == RiskLevel.NONE
+    assert result.idioms >= 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm not suicidal, just tired",
+        "I don't want to die",
+        "I would never kill myself",
+    ],
+)
+def test_negation(lexicon: Lexicon, text: str) -> None:
+    result = scan(lexicon, text)
+    assert result.level < RiskLevel.ELEVATED
+    assert result.negated
+
+
+def test_negated_phrase_does_not_hide_a_later_one(lexicon: Lexicon) -> None:
+    # The negation belongs to the first clause; the second one still counts.
+    assert scan(lexicon, "I'm not suicidal, but I want to die").level == RiskLevel.ELEVATED
+
+
+def test_phrases_that_carry_their_own_negation(lexicon: Lexicon) -> None:
+    assert scan(lexicon, "I don't want to be here anymore").level == RiskLevel.ELEVATED
+    assert scan(lexicon, "I can't go on like this").level == RiskLevel.ELEVATED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we watched a movie about suicide in class",
+        "I'm writing an essay on suicide prevention",
+        "the news article about the overdose was sad",
+        "in the book the villain ends up killing himself",
+    ],
+)
+def test_references_to_films_news_homework(lexicon: Lexicon, text: str) -> None:
+    result = scan(lexicon, text)
+    assert result.level == RiskLevel.NONE
+    assert result.references
+
+
+def test_third_party(lexicon: Lexicon) -> None:
+    result = scan(lexicon, "my roommate keeps saying he wants to die, what do I do?")
+    assert result.level == RiskLevel.ELEVATED
+    assert Category.THIRD_PARTY.value in result.categories
+    assert result.first_person_level == RiskLevel.NONE
+
+
+def test_third_party_imminent(lexicon: Lexicon) -> None:
+    result = scan(lexicon, "my brother just took a bunch of pills")
+    assert result.level == RiskLevel.HIGH
+    assert Category.THIRD_PARTY.value in result.categories
+
+
+def test_someone_else_as_subject_is_not_first_person(lexicon: Lexicon) -> None:
+    result = scan(lexicon, "what are signs that someone is thinking about suicide?")
+    assert result.first_person_level < RiskLevel.ELEVATED
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("quiero morirme", RiskLevel.ELEVATED),
+        ("me voy a suicidar esta noche", RiskLevel.HIGH),
+        ("me muero de risa", RiskLevel.NONE),
+        ("ich will nicht mehr leben", RiskLevel.ELEVATED),
+        ("ich werde mich heute Nacht umbringen", RiskLevel.HIGH),
+        ("ich sterbe vor Lachen", RiskLevel.NONE),
+        ("je veux mourir", RiskLevel.ELEVATED),
+        ("je vais me suicider ce soir", RiskLevel.HIGH),
+        ("je meurs de faim", RiskLevel.NONE),
+    ],
+)
+def test_other_languages(lexicon: Lexicon, text: str, level: RiskLevel) -> None:
+    assert scan(lexicon, text).level == level
+
+
+def test_categories(lexicon: Lexicon) -> None:
+    assert (
+        Category.METHOD_SEEKING.value
+        in scan(lexicon, "what's the lethal dose of paracetamol").categories
+    )
+    assert Category.SELF_HARM.value in scan(lexicon, "I cut myself again today").categories
+    assert Category.ABUSE_VIOLENCE.value in scan(lexicon, "my stepdad hits me").categories
+    assert Category.DISTRESS.value in scan(lexicon, "I feel so worthless").categories
+
+
+def test_evasion_still_matches(lexicon: Lexicon) -> None:
+    assert scan(lexicon, "k i l l  m y s e l f").level >= RiskLevel.ELEVATED
+    assert scan(lexicon, "i w4nt t0 d1e").level == RiskLevel.ELEVATED
+    assert scan(lexicon, "gonna unalive myself").level == RiskLevel.HIGH
+    assert scan(lexicon, "thinking about sewerslide").level == RiskLevel.ELEVATED

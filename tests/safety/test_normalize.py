@@ -1,0 +1,47 @@
+"""Normalisation undoes simple disguises but leaves ordinary text (and numbers) alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.safety.normalize import normalize, squeeze_repeats, strip_marks
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("I WANT TO DIE", "i want to die"),
+        ("ｋｉｌｌ ｍｙｓｅｌｆ", "kill myself"),  # full-width letters (NFKC)
+        ("su\u200bici\u200dde", "suicide"),  # zero-width characters
+        ("d\u0301i\u0308e", "die"),  # combining marks
+        ("w a n t  t o  d i e", "want to die"),  # spaced letters, double space between words
+        ("k i l l myself", "kill myself"),
+        ("i want to d1e", "i want to die"),  # digits inside words
+        ("h@rm mys3lf", "harm myself"),
+        ("soooooo tired", "soo tired"),  # repeated letters squeezed
+        ("i wanna kms", "i want to kill myself"),  # slang
+        ("thinking about sewerslide", "thinking about suicide"),
+        ("gonna unalive myself", "going to kill myself"),
+        ("I’m done", "i'm done"),  # typographic apostrophe
+    ],
+)
+def test_disguises_are_undone(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+def test_numbers_and_punctuation_survive() -> None:
+    assert normalize("I took 20 pills") == "i took 20 pills"
+    assert normalize("Help!!!") == "help!!!"
+
+
+def test_accents_removed_for_matching() -> None:
+    assert strip_marks("está acabado, même, übel") == "esta acabado, meme, ubel"
+
+
+def test_squeeze_keeps_double_letters() -> None:
+    assert squeeze_repeats("kill all the bees") == "kill all the bees"
+
+
+def test_empty_and_whitespace() -> None:
+    assert normalize("") == ""
+    assert normalize("   \n\t ") == ""

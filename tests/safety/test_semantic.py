@@ -1,0 +1,137 @@
+"""The semantic layer on the real MiniLM and the shipped head.
+
+Quality thresholds are checked on the held-out split of our own labelled set
+(the head never trained on it); they sit a little below the measured figures
+in docs/safety.md so that a harmless numeric difference between machines
+does not fail the build, while a real regression does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bot.safety.assessor import RiskAssessor
+from bot.safety.evaluation import Example, evaluate
+from bot.safety.normalize import normalize
+from bot.safety.semantic import (
+    FEATURE_NAMES,
+    HEAD_PATH,
+    TOKEN_BUDGET,
+    Head,
+    SemanticClassifier,
+    view_post,
+)
+from bot.safety.types import RiskLevel
+from bot.safety.window import split_units
+
+
+def test_shipped_head_matches_the_lexicon_features() -> None:
+    head = Head.load(HEAD_PATH)
+    head.check_features()
+    assert head.feature_names == FEATURE_NAMES
+    assert {"elevated", "high", "concern"} <= set(head.thresholds)
+
+
+def test_held_out_quality(
+    full_assessor: RiskAssessor, labeled_rows: list[dict[str, object]]
+) -> None:
+    held_out = [
+        Example(str(r["text"]), str(r["label"])) for r in labeled_rows if r["split"] == "test"
+    ]
+    assert len(held_out) >= 120
+    report = evaluate(held_out, full_assessor.assess)
+    assert report.crisis_recall >= 0.93
+    assert report.non_crisis_high <= 0.05
+    assert report.non_crisis_elevated_plus <= 0.30
+
+
+def test_combined_beats_each_layer_on_recall(
+    full_assessor: RiskAssessor,
+    lexicon_assessor: RiskAssessor,
+    labeled_rows: list[dict[str, object]],
+) -> None:
+    held_out = [
+        Example(str(r["text"]), str(r["label"])) for r in labeled_rows if r["split"] == "test"
+    ]
+    combined = evaluate(held_out, full_assessor.assess)
+    lexicon_only = evaluate(held_out, lexicon_assessor.assess)
+    assert combined.crisis_recall > lexicon_only.crisis_recall + 0.2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've started giving my records away to people who'll enjoy them, I won't need them",
+        "honestly it would be a relief for everyone if I just wasn't around anymore",
+        "I keep thinking about how quiet everything would be if I was gone",
+        "I don't think I'll be around for much longer",
+    ],
+)
+def test_implicit_ideation_is_caught(full_assessor: RiskAssessor, text: str) -> None:
+    assert full_assessor.assess(text).level >= RiskLevel.ELEVATED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my legs are killing me after the gym",
+        "we're studying suicide prevention strategies in my nursing course",
+        "I'm dying to try that new ramen place",
+        "the final boss killed me five times lol",
+    ],
+)
+def test_hard_negatives_stay_calm(full_assessor: RiskAssessor, text: str) -> None:
+    assert full_assessor.assess(text).level < RiskLevel.ELEVATED
+
+
+def test_long_post_with_crisis_at_the_end(full_assessor: RiskAssessor) -> None:
+    filler = (
+        "Work has been busy and I moved flats in the spring, so the commute is longer now. "
+        "My sister visited last month and we went to the coast, the weather was fine. "
+    ) * 6
+    post = (
+        filler + "But honestly I have the pills counted out and I'm going to take them all tonight."
+    )
+    assert len(split_units(post)) > 10
+    assert full_assessor.assess(post).level == RiskLevel.HIGH
+
+
+def test_long_post_window_keeps_the_buried_goodbye(semantic: SemanticClassifier) -> None:
+    """The encoder reads at most TOKEN_BUDGET pieces, and picks the sentence that matters."""
+    chatter = (
+        "We repainted the kitchen at the weekend and the colour came out greener than planned. "
+        "The bus timetable changed again so I leave twenty minutes earlier now. "
+    )
+    goodbye = "I've written letters to everyone and I won't be a burden much longer."
+    post = normalize(chatter * 4 + goodbye + " " + chatter * 4)
+    encoder = semantic._encoder
+    view = view_post(encoder, post, semantic._head.unit_scores)
+    assert len(encoder.piece_ids([post])[0]) > 2 * TOKEN_BUDGET
+    assert len(view.window) <= TOKEN_BUDGET
+    window_text = encoder.tokenizer.decode(view.window)
+    assert "letters to everyone" in window_text
+    assert view.static.shape == (384,)
+    assert np.isclose(np.linalg.norm(view.static), 1.0, atol=1e-4)
+
+
+def test_categories_from_the_head(full_assessor: RiskAssessor) -> None:
+    assessment = full_assessor.assess(
+        "my girlfriend keeps saying everyone would be better off without her"
+    )
+    assert "third_party" in assessment.categories
+
+
+def test_embeddings_are_normalised(semantic: SemanticClassifier) -> None:
+    vectors = semantic.embed(["hello", "a much longer sentence about nothing in particular"])
+    assert vectors.shape == (2, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+
+
+def test_predictions_are_cached_and_deterministic(
+    semantic: SemanticClassifier, full_assessor: RiskAssessor
+) -> None:
+    first = full_assessor.assess("I feel like a ghost in my own life")
+    semantic.clear_cache()
+    second = full_assessor.assess("I feel like a ghost in my own life")
+    assert first == second

@@ -1,0 +1,1 @@
+"""Reading, cleaning and splitting counseling datasets (``python -m training prepare``)."""

@@ -1,0 +1,1 @@
+"""Comparing models on a prepared test split (``python -m training evaluate``)."""
