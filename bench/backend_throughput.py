@@ -29,9 +29,10 @@ MESSAGES = [
 ]
 
 
-async def _alternate(
-    runs: dict[str, Callable[[], Awaitable[tuple[int, float]]]], repeats: int
-) -> dict[str, float]:
+Run = Callable[[], Awaitable[tuple[int, float]]]  # one timed generation: (tokens, seconds)
+
+
+async def _alternate(runs: dict[str, Run], repeats: int) -> dict[str, float]:
     rates: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(repeats):
         for name, run in runs.items():
@@ -39,6 +40,32 @@ async def _alternate(
             rates[name].append(tokens / seconds)
     return {name: statistics.median(v) for name, v in rates.items()}
 
+
+
+async def _compare(
+    label: str,
+    raw_label: str,
+    backend: LlamaCppBackend | TransformersBackend,
+    params: GenerationParams,
+    library: Run,
+    repeats: int,
+) -> None:
+    """Warm both sides, then alternate them so drift hits each alike."""
+
+    async def haven() -> tuple[int, float]:
+        before = backend.tokens_generated
+        t = time.perf_counter()
+        async for _ in backend.stream(MESSAGES, params):
+            pass
+        return backend.tokens_generated - before, time.perf_counter() - t
+
+    await haven()
+    await library()
+    rates = await _alternate({"haven": haven, "raw": library}, repeats)
+    print(
+        f"{label}: Haven {rates['haven']:6.1f} tok/s | {raw_label} {rates['raw']:6.1f} tok/s | "
+        f"ratio {rates['haven'] / rates['raw']:.2f}"
+    )
 
 async def bench_llama_cpp(n: int, repeats: int) -> None:
     from llama_cpp import Llama
@@ -56,13 +83,6 @@ async def bench_llama_cpp(n: int, repeats: int) -> None:
     prompt = backend.prompt_tokens(MESSAGES)
     params = GenerationParams(max_new_tokens=n, temperature=0.0, repeat_penalty=1.1)
 
-    async def haven() -> tuple[int, float]:
-        before = backend.tokens_generated
-        t = time.perf_counter()
-        async for _ in backend.stream(MESSAGES, params):
-            pass
-        return backend.tokens_generated - before, time.perf_counter() - t
-
     async def library() -> tuple[int, float]:
         def go() -> tuple[int, float]:
             t = time.perf_counter()
@@ -79,13 +99,7 @@ async def bench_llama_cpp(n: int, repeats: int) -> None:
 
         return await asyncio.to_thread(go)
 
-    await haven()
-    await library()  # warm both
-    rates = await _alternate({"haven": haven, "raw": library}, repeats)
-    print(
-        f"llama.cpp   : Haven {rates['haven']:6.1f} tok/s | raw llama-cpp-python {rates['raw']:6.1f} tok/s | "
-        f"ratio {rates['haven'] / rates['raw']:.2f}"
-    )
+    await _compare("llama.cpp   ", "raw llama-cpp-python", backend, params, library, repeats)
     await backend.close()
     raw.close()
 
@@ -107,13 +121,6 @@ async def bench_transformers(n: int, repeats: int) -> None:
     ids = torch.tensor([backend.prompt_ids(MESSAGES)])
     params = GenerationParams(max_new_tokens=n, temperature=0.0, repeat_penalty=1.1)
 
-    async def haven() -> tuple[int, float]:
-        before = backend.tokens_generated
-        t = time.perf_counter()
-        async for _ in backend.stream(MESSAGES, params):
-            pass
-        return backend.tokens_generated - before, time.perf_counter() - t
-
     async def library() -> tuple[int, float]:
         def go() -> tuple[int, float]:
             t = time.perf_counter()
@@ -130,13 +137,7 @@ async def bench_transformers(n: int, repeats: int) -> None:
 
         return await asyncio.to_thread(go)
 
-    await haven()
-    await library()
-    rates = await _alternate({"haven": haven, "raw": library}, repeats)
-    print(
-        f"transformers: Haven {rates['haven']:6.1f} tok/s | raw model.generate     {rates['raw']:6.1f} tok/s | "
-        f"ratio {rates['haven'] / rates['raw']:.2f}"
-    )
+    await _compare("transformers", "raw model.generate    ", backend, params, library, repeats)
     await backend.close()
 
 

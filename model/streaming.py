@@ -59,7 +59,10 @@ class TextChannel:
             while True:
                 remaining = None if deadline is None else max(0.0, deadline - loop.time())
                 try:
-                    kind, value = await asyncio.wait_for(self._queue.get(), remaining)
+                    # asyncio.timeout, not wait_for: on Python 3.11 wait_for can
+                    # swallow a cancellation that lands as a token arrives.
+                    async with asyncio.timeout(remaining):
+                        kind, value = await self._queue.get()
                 except TimeoutError:
                     raise BackendError(
                         f"{name}: no complete reply within {timeout_s:g} s"

@@ -197,8 +197,9 @@ class StreamRenderer(Generic[H]):
         delay = self._last_sync + self.pace.interval_s - self.clock()
         if delay <= 0 or not self.shown:
             return
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(finished.wait(), delay)
+        with contextlib.suppress(TimeoutError):  # (wait_for could swallow a cancel on 3.11)
+            async with asyncio.timeout(delay):
+                await finished.wait()
 
     async def _final(self, text: str, buttons: Sequence[Button]) -> None:
         for attempt in range(1, FINAL_ATTEMPTS + 1):

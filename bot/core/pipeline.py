@@ -386,26 +386,28 @@ class ConversationCore:
                 platform_message_id=incoming.message_id,
             )
         )
+
+        def model_turn(message_id: int | None, stored: asyncio.Task[int] | None = None) -> Turn:
+            return Turn(
+                incoming=incoming,
+                user=user,
+                conversation=conversation,
+                message_id=message_id,
+                text=text,
+                language=language,
+                country=country,
+                assessment=assessment,
+                plan=plan,
+                arrived=arrived,
+                history=[HistoryTurn(r.id, r.role, r.content) for r in records],
+                stored=stored,
+            )
+
         if not plan.flag and not plan.bypass_model and not self.paused:
             # A model turn: the insert runs while the turn builds its prompt
             # (one SQLite trip fewer before the reply starts); the turn waits
             # for it before generating, and it completes even if the turn is cancelled.
-            async for reply in self._start_turn(
-                Turn(
-                    incoming=incoming,
-                    user=user,
-                    conversation=conversation,
-                    message_id=None,
-                    text=text,
-                    language=language,
-                    country=country,
-                    assessment=assessment,
-                    plan=plan,
-                    arrived=arrived,
-                    history=[HistoryTurn(r.id, r.role, r.content) for r in records],
-                    stored=self._spawn(store_message),
-                )
-            ):
+            async for reply in self._start_turn(model_turn(None, self._spawn(store_message))):
                 yield reply
             return
         message_id = await store_message
@@ -429,21 +431,7 @@ class ConversationCore:
             yield Reply(text=notice, kind="notice")
             return
 
-        async for reply in self._start_turn(
-            Turn(
-                incoming=incoming,
-                user=user,
-                conversation=conversation,
-                message_id=message_id,
-                text=text,
-                language=language,
-                country=country,
-                assessment=assessment,
-                plan=plan,
-                arrived=arrived,
-                history=[HistoryTurn(r.id, r.role, r.content) for r in records],
-            )
-        ):
+        async for reply in self._start_turn(model_turn(message_id)):
             yield reply
 
     async def _start_turn(self, turn: Turn) -> AsyncIterator[Reply]:

@@ -171,8 +171,11 @@ class CrisisAlerter:
     async def run(self) -> None:
         # Wait first: at start-up the adapters come up after the plug-ins.
         while True:
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a
+            # cancellation that lands as the event is set, and stop() would hang.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self.poll_s)
+                async with asyncio.timeout(self.poll_s):
+                    await self._wake.wait()
             self._wake.clear()
             try:
                 await self.tick()

@@ -1,23 +1,22 @@
 """What the adapter tests plug in at the model seam, and how they start Haven.
 
-``FastBackend`` is a real ``model.base.Backend``: it streams a reply word by
-word through the event loop, and can hold a reply half-way until the test
+``FastBackend`` is the shared ``ScriptedBackend`` (``tests.support.backends``)
+with a reply about exams; it can hold a reply half-way until the test
 releases it, so "the user saw the first part before the rest" is checked by
 order of events, never by timing.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bot.app import HavenApp
 from bot.config import HavenConfig
 from bot.safety import build_safety_layer
-from model.base import BackendHealth, ChatMessage, GenerationParams
+from tests.support.backends import ScriptedBackend
 
 DEFAULT_REPLY = (
     "Thank you for telling me. Exams can feel like a lot. "
@@ -46,46 +45,11 @@ def long_reply(chars: int) -> str:
 
 
 @dataclass
-class FastBackend:
+class FastBackend(ScriptedBackend):
+    """The shared scripted backend with the adapter tests' name and reply."""
+
     name: str = "fast-test"
-    reply_for: Callable[[str], str] = lambda _text: DEFAULT_REPLY
-    hold_after_words: int | None = None  # pause after this many words until `release` is set
-    release: asyncio.Event = field(default_factory=asyncio.Event)
-    word_delay_s: float = 0.0
-    seen: list[str] = field(default_factory=list)  # user texts, in the order generation started
-    started: asyncio.Event = field(default_factory=asyncio.Event)
-
-    async def start(self) -> None:
-        return None
-
-    async def stream(
-        self,
-        messages: Sequence[ChatMessage],
-        params: GenerationParams,
-        *,
-        session: str | None = None,
-    ) -> AsyncIterator[str]:
-        user_text = messages[-1].content
-        self.seen.append(user_text)
-        self.started.set()
-        words = self.reply_for(user_text).split(" ")
-        for index, word in enumerate(words):
-            if self.hold_after_words is not None and index == self.hold_after_words:
-                await self.release.wait()
-            if self.word_delay_s:
-                await asyncio.sleep(self.word_delay_s)
-            else:
-                await asyncio.sleep(0)
-            yield word if index == 0 else " " + word
-
-    def count_tokens(self, messages: Sequence[ChatMessage]) -> int:
-        return sum(len(m.content.split()) + 4 for m in messages)
-
-    async def health(self) -> BackendHealth:
-        return BackendHealth(self.name, True)
-
-    async def close(self) -> None:
-        return None
+    reply: str = DEFAULT_REPLY
 
 
 def haven_config(tmp_path: Path, **sections: dict[str, Any]) -> HavenConfig:

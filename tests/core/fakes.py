@@ -1,75 +1,29 @@
 """Test doubles at the core's two seams (Backend, SafetyLayer), nothing deeper.
 
-``ScriptedBackend`` is a real Backend: it streams word by word through the
-event loop and can be held, failed or slowed on command, so ordering and
-fairness can be checked without timing. ``KeywordSafety`` grades by fixed
-phrases, so a test states exactly which level a message gets.
+``ScriptedBackend`` (shared, in ``tests.support.backends``) streams word by
+word and can be held, failed or slowed on command. ``KeywordSafety`` grades by
+fixed phrases, so a test states exactly which level a message gets.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 
 from bot.config import CrisisResource
 from bot.safety.layer import ResponsePlan
 from bot.safety.types import ModerationResult, RiskAssessment, RiskLevel
-from model.base import BackendError, BackendHealth, ChatMessage, GenerationParams
+from model.base import BackendError
+from tests.support.backends import Call, ScriptedBackend
 
-
-@dataclass
-class Call:
-    messages: list[ChatMessage]
-    session: str | None
-    user_text: str
-
-
-@dataclass
-class ScriptedBackend:
-    name: str = "scripted"
-    reply: str = "That sounds hard. I'm here with you. What feels heaviest right now?"
-    fail_with: BaseException | None = None
-    hang: bool = False  # never yields until released via `gate`
-    tokens_per_message: int = 4
-    calls: list[Call] = field(default_factory=list)
-    order: list[str] = field(default_factory=list)  # user texts in the order generation started
-    gate: asyncio.Event | None = None  # when set: every stream waits for it first
-    closed: bool = False
-
-    async def start(self) -> None:
-        return None
-
-    async def stream(
-        self,
-        messages: Sequence[ChatMessage],
-        params: GenerationParams,
-        *,
-        session: str | None = None,
-    ) -> AsyncIterator[str]:
-        user_text = messages[-1].content
-        self.calls.append(Call(list(messages), session, user_text))
-        self.order.append(user_text)
-        if self.gate is not None:
-            await self.gate.wait()
-        if self.hang:
-            await asyncio.Event().wait()
-        if self.fail_with is not None:
-            raise self.fail_with
-        reply = self.reply.replace("{echo}", user_text)
-        for word in reply.split(" "):
-            await asyncio.sleep(0)
-            yield word + " "
-
-    def count_tokens(self, messages: Sequence[ChatMessage]) -> int:
-        # Deterministic: words plus a per-message template overhead.
-        return sum(len(m.content.split()) + self.tokens_per_message for m in messages)
-
-    async def health(self) -> BackendHealth:
-        return BackendHealth(self.name, True)
-
-    async def close(self) -> None:
-        self.closed = True
+__all__ = [
+    "CRISIS_REPLY",
+    "FORBIDDEN",
+    "RESOURCES_TEXT",
+    "BrokenBackend",
+    "Call",
+    "KeywordSafety",
+    "ScriptedBackend",
+]
 
 
 class BrokenBackend(ScriptedBackend):

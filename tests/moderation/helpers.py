@@ -14,9 +14,13 @@ import pytest
 from bot.config import HavenConfig
 from bot.core import ConversationCore, build_core
 from bot.memory.db import Database
-from bot.messages import ChatKind, Incoming, Outbound, Platform, Reply
+from bot.messages import Outbound
 from bot.safety import build_safety_layer
-from tests.core.fakes import ScriptedBackend
+from tests.support.backends import ScriptedBackend
+from tests.support.conversation import consent, db, msg, replies, texts
+from tests.support.conversation import make_config as make_test_config
+
+__all__ = ["consent", "db", "msg", "replies", "texts"]
 
 MOD_TG = "1001"  # a Telegram moderator
 MOD_DC = "2002"  # a Discord moderator by id
@@ -25,26 +29,24 @@ MOD_CHANNEL = 4004  # Discord moderator channel
 MOD_CHAT = -5005  # Telegram moderator group
 
 
+MOD_SECTIONS: dict[str, dict[str, object]] = {
+    "safety": {"semantic": False},
+    "moderation": {
+        "telegram_ids": [int(MOD_TG)],
+        "discord_ids": [int(MOD_DC)],
+        "discord_role_ids": [int(MOD_ROLE)],
+        "discord_channel_id": MOD_CHANNEL,
+        "telegram_chat_id": MOD_CHAT,
+        "realert_minutes": 15,
+    },
+    "telegram": {"enabled": True},
+    "discord": {"enabled": True},
+}
+
+
 def make_config(tmp_path: Path, **sections: dict[str, object]) -> HavenConfig:
-    base: dict[str, dict[str, object]] = {
-        "memory": {"path": str(tmp_path / "haven.db")},
-        "health": {"enabled": False},
-        "limits": {"per_minute": 600, "burst": 100},
-        "safety": {"semantic": False},
-        "moderation": {
-            "telegram_ids": [int(MOD_TG)],
-            "discord_ids": [int(MOD_DC)],
-            "discord_role_ids": [int(MOD_ROLE)],
-            "discord_channel_id": MOD_CHANNEL,
-            "telegram_chat_id": MOD_CHAT,
-            "realert_minutes": 15,
-        },
-        "telegram": {"enabled": True},
-        "discord": {"enabled": True},
-    }
-    for name, values in sections.items():
-        base.setdefault(name, {}).update(values)
-    return HavenConfig(**base)  # type: ignore[arg-type]
+    """The shared test config with moderators, their chats and both platforms on."""
+    return make_test_config(tmp_path, MOD_SECTIONS, **sections)
 
 
 class FakeClock:
@@ -76,56 +78,9 @@ class RecordingNotifier:
         return True
 
 
-def msg(
-    text: str = "",
-    *,
-    user: str = "u1",
-    chat: str | None = None,
-    kind: ChatKind = ChatKind.DM,
-    platform: Platform = Platform.TELEGRAM,
-    action: str | None = None,
-    roles: tuple[str, ...] = (),
-    mod_chat: bool = False,
-    locale: str | None = "en-GB",
-) -> Incoming:
-    return Incoming(
-        platform=platform,
-        user_id=user,
-        chat_id=chat or user,
-        chat_kind=kind,
-        text=text,
-        locale=locale,
-        action=action,
-        role_ids=roles,
-        in_moderator_chat=mod_chat,
-    )
-
-
-async def replies(core: ConversationCore, incoming: Incoming) -> list[Reply]:
-    out = [reply async for reply in core.handle(incoming)]
-    for reply in out:
-        await reply.final_text()
-    return out
-
-
-async def texts(core: ConversationCore, incoming: Incoming) -> list[str]:
-    return [reply.text for reply in await replies(core, incoming)]
-
-
-async def consent(core: ConversationCore, **kw: object) -> None:
-    await replies(core, msg(action="consent:yes", **kw))  # type: ignore[arg-type]
-
-
 @pytest.fixture
 def config(tmp_path: Path) -> HavenConfig:
     return make_config(tmp_path)
-
-
-@pytest.fixture
-async def db(config: HavenConfig) -> AsyncIterator[Database]:
-    database = await Database.open(config.memory.path, config.memory.busy_timeout_ms)
-    yield database
-    await database.close()
 
 
 @pytest.fixture

@@ -169,3 +169,22 @@ async def test_background_loop_sends_on_wake(
         assert len(notifier.sent) == 2
     finally:
         await alerter.stop()
+
+
+async def test_stop_right_after_a_wake_ends_the_loop(
+    db: Database, notifier: RecordingNotifier, config: HavenConfig
+) -> None:
+    """A flag's wake-up and shutdown in the same instant (a crisis message as
+    the last line of a piped chat) must not leave the loop running: on Python
+    3.11 ``wait_for`` swallowed that cancellation and ``stop()`` hung."""
+    import asyncio
+
+    alerter = CrisisAlerter(db, notifier, lambda: config, poll_s=3600)
+    alerter.start()
+    await asyncio.sleep(0)  # the loop is now waiting for a wake-up
+    task = alerter._task
+    assert task is not None
+    alerter.wake()
+    await asyncio.wait({asyncio.ensure_future(alerter.stop())}, timeout=5)
+    assert task.done(), "the alert loop kept running after stop()"
+    task.cancel()  # (only matters when the assertion above failed)

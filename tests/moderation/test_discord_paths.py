@@ -13,9 +13,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import discord
 import pytest
-import yarl
 
 from bot.adapters.discord import adapter as discord_adapter
 from bot.adapters.discord.render import escape
@@ -27,6 +25,7 @@ from bot.scheduler.mood_chart import PNG_SIGNATURE
 from bot.scheduler.plugin import CarePlugin
 from tests.adapters.support import FastBackend, haven_config, start_app
 from tests.peers.discord_peer import DiscordPeer, InteractionRecord, SentMessage
+from tests.peers.running import running_discord_peer
 
 TOKEN_ENV = "HAVEN_TEST_MOD_DISCORD_TOKEN"
 MOD = "3200000000000000001"  # a moderator by user id
@@ -39,18 +38,9 @@ NOT_PERMITTED = escape(t("mod.not_permitted", "en"))
 
 @pytest.fixture
 async def peer(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[DiscordPeer]:
-    server = DiscordPeer()
-    await server.start()
-    monkeypatch.setenv(TOKEN_ENV, server.token)
-    # The adapter points discord.py's class-level endpoints at the peer; put them back after.
-    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
-    monkeypatch.setattr(
-        discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY",
-        yarl.URL(str(discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)),
-    )
     monkeypatch.setattr(discord_adapter, "GUILD_READY_TIMEOUT_S", 0.05)
-    yield server
-    await server.stop()
+    async with running_discord_peer(monkeypatch, TOKEN_ENV) as server:
+        yield server
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from bot.moderation.plugin import ModerationPlugin
 from bot.scheduler.mood_chart import PNG_SIGNATURE
 from bot.scheduler.plugin import CarePlugin
 from tests.adapters.support import FastBackend, haven_config, start_app
+from tests.peers.running import running_telegram_peer
 from tests.peers.telegram_peer import TelegramPeer
 
 TOKEN_ENV = "HAVEN_TEST_MOD_TELEGRAM_TOKEN"
@@ -25,11 +26,8 @@ MOD_GROUP = -100555
 
 @pytest.fixture
 async def peer(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[TelegramPeer]:
-    server = TelegramPeer()
-    await server.start()
-    monkeypatch.setenv(TOKEN_ENV, server.token)
-    yield server
-    await server.stop()
+    async with running_telegram_peer(monkeypatch, TOKEN_ENV) as server:
+        yield server
 
 
 @pytest.fixture

@@ -18,16 +18,16 @@ sent (``sent``, ``interaction``).
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import WSMsgType, web
+
+from tests.peers.loopback import LoopbackPeer
 
 MAX_CONTENT = 2000
 EPHEMERAL = 1 << 6
@@ -111,10 +111,11 @@ class _Connection:
             await self.ws.send_bytes(data)
 
 
-class DiscordPeer:
+class DiscordPeer(LoopbackPeer):
     """One bot application with one guild; start() binds a random loopback port."""
 
     def __init__(self, token: str = "discord-test-token", *, heartbeat_interval_ms: int = 41_250) -> None:
+        super().__init__()
         self.token = token
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.application_id = snowflake()
@@ -147,9 +148,6 @@ class DiscordPeer:
         self._session: _Session | None = None
         self._connection: _Connection | None = None
         self._backlog: list[tuple[str, dict[str, Any]]] = []  # events before anyone identified
-        self._changed = asyncio.Condition()
-        self._runner: web.AppRunner | None = None
-        self.port = 0
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -158,18 +156,12 @@ class DiscordPeer:
         app.router.add_get("/gateway", self._gateway)
         app.router.add_get("/gateway/resume", self._gateway)
         app.router.add_route("*", "/api/v10/{path:.*}", self._rest)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        await self._serve(app)
 
     async def stop(self) -> None:
         if self._connection is not None:
             await self._connection.ws.close(code=1001)
-        if self._runner is not None:
-            await self._runner.shutdown()
-            await self._runner.cleanup()
+        await self._close_server()
 
     @property
     def api_base(self) -> str:
@@ -382,28 +374,8 @@ class DiscordPeer:
     def calls_to(self, method: str, fragment: str) -> list[tuple[str, str, Any]]:
         return [c for c in self.calls if c[0] == method and fragment in c[1]]
 
-    async def wait_for(self, predicate: Callable[[], bool], within: float = 10.0) -> None:
-        async def _wait() -> None:
-            # Woken by every call to the peer, and re-checked often for state
-            # that changes on the client's side.
-            async with self._changed:
-                while not predicate():
-                    try:
-                        await asyncio.wait_for(self._changed.wait(), 0.02)
-                    except TimeoutError:
-                        pass
-
-        try:
-            await asyncio.wait_for(_wait(), within)
-        except TimeoutError:
-            raise AssertionError(f"condition not met within {within}s") from None
-
     async def wait_ready(self, within: float = 10.0) -> None:
         await self.wait_for(lambda: self._session is not None and self._connection is not None, within)
-
-    async def _notify(self) -> None:
-        async with self._changed:
-            self._changed.notify_all()
 
     # -- gateway -----------------------------------------------------------
 

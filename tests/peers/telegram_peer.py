@@ -19,11 +19,12 @@ import asyncio
 import itertools
 import json
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import ClientSession, ClientTimeout, web
+
+from tests.peers.loopback import LoopbackPeer
 
 MAX_TEXT = 4096
 # Values python-telegram-bot sends as plain strings; everything else is JSON.
@@ -76,7 +77,7 @@ class Call:
     at: float
 
 
-class TelegramPeer:
+class TelegramPeer(LoopbackPeer):
     """The Bot API for one bot token; start() binds a random loopback port."""
 
     def __init__(
@@ -86,6 +87,7 @@ class TelegramPeer:
         bot_id: int = 777000,
         username: str = "haven_test_bot",
     ) -> None:
+        super().__init__()
         self.token = token
         self.bot_user = {
             "id": bot_id,
@@ -113,13 +115,10 @@ class TelegramPeer:
         self._next_message_id: dict[int, int] = {}
         self._errors: list[ScriptedError] = []
         self._delays: list[list[Any]] = []  # [method, seconds, remaining]
-        self._changed = asyncio.Condition()
         self._poll_waiter: asyncio.Future[None] | None = None
-        self._runner: web.AppRunner | None = None
         self._webhook_task: asyncio.Task[None] | None = None
         self._webhook_delivered: set[int] = set()
         self._session: ClientSession | None = None
-        self.port = 0
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -127,11 +126,7 @@ class TelegramPeer:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("POST", "/bot{token}/{method}", self._dispatch)
         app.router.add_route("GET", "/bot{token}/{method}", self._dispatch)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        await self._serve(app)
 
     async def stop(self) -> None:
         if self._webhook_task is not None:
@@ -141,8 +136,7 @@ class TelegramPeer:
             self._poll_waiter.set_result(None)
         if self._session is not None:
             await self._session.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
+        await self._close_server()
 
     @property
     def base_url(self) -> str:
@@ -252,16 +246,9 @@ class TelegramPeer:
         return self.push_update({"message": message})
 
     def _as_message_dict(self, sent: SentMessage) -> dict[str, Any]:
-        chat_type = "private" if sent.chat_id > 0 else "supergroup"
-        message: dict[str, Any] = {
-            "message_id": sent.message_id,
-            "date": int(time.time()),
-            "chat": {"id": sent.chat_id, "type": chat_type},
-            "from": self.bot_user,
-            "text": sent.text,
-        }
-        if sent.reply_markup:
-            message["reply_markup"] = sent.reply_markup
+        """The bot's message as an update quotes it: ``text`` even when empty."""
+        message = self._message_result(sent)
+        message.setdefault("text", sent.text)
         return message
 
     # -- scripting failures ------------------------------------------------
@@ -301,23 +288,6 @@ class TelegramPeer:
     def pending_update_ids(self) -> list[int]:
         return [u["update_id"] for u in self._pending]
 
-    async def wait_for(self, predicate: Callable[[], bool], within: float = 10.0) -> None:
-        """Wait until ``predicate()`` holds; re-checked after every API call."""
-        async def _wait() -> None:
-            # Woken by every call to the peer, and re-checked often for state
-            # that changes on the client's side.
-            async with self._changed:
-                while not predicate():
-                    try:
-                        await asyncio.wait_for(self._changed.wait(), 0.02)
-                    except TimeoutError:
-                        pass
-
-        try:
-            await asyncio.wait_for(_wait(), within)
-        except TimeoutError:
-            raise AssertionError(f"condition not met within {within}s") from None
-
     async def wait_sent(self, chat_id: int, count: int, within: float = 10.0) -> list[SentMessage]:
         await self.wait_for(lambda: len(self._chats.get(chat_id, [])) >= count, within)
         return self.sent(chat_id)
@@ -344,15 +314,13 @@ class TelegramPeer:
             delay = self._scripted_delay(method)
             if delay:
                 # Done on Telegram's side; only the answer is late (a slow network).
-                async with self._changed:
-                    self._changed.notify_all()
+                await self._notify()
                 await asyncio.sleep(delay)
             if isinstance(result, web.Response):
                 return result
             return web.json_response({"ok": True, "result": result})
         finally:
-            async with self._changed:
-                self._changed.notify_all()
+            await self._notify()
 
     def delay_next(self, method: str, seconds: float, *, count: int = 1) -> None:
         """The next ``count`` calls of ``method`` take effect at once but are answered
@@ -606,8 +574,7 @@ class TelegramPeer:
                 self._webhook_delivered.add(update["update_id"])
                 if self._pending and self._pending[0] is update:
                     self._pending.pop(0)
-                async with self._changed:
-                    self._changed.notify_all()
+                await self._notify()
             else:
                 await asyncio.sleep(0.05)
 

@@ -35,7 +35,8 @@ from bot.adapters.discord.translate import (
 from bot.adapters.ordering import ChatQueues
 from bot.adapters.presses import REFUSAL_KINDS, press_took_effect
 from bot.adapters.streaming import PaceBook
-from bot.config import ConfigError, HavenConfig, ModerationSection
+from bot.adapters.tokens import bot_token
+from bot.config import HavenConfig, ModerationSection
 from bot.i18n import language_for_locale, t
 from bot.memory.db import Database
 from bot.messages import ChatKind, Incoming, Outbound, Platform, Reply
@@ -111,12 +112,7 @@ class DiscordAdapter:
         self.handler = handler
         self.db = db
         self.commands = commands if commands is not None else getattr(handler, "registry", None)
-        self.token = token or config.secret(self.section.token_env)
-        if not self.token:
-            raise ConfigError(
-                f"discord.enabled is true but the environment variable {self.section.token_env} "
-                "(discord.token_env) holds no bot token; copy it from the Discord developer portal"
-            )
+        self.token = bot_token(config, "discord", token, "copy it from the Discord developer portal")
         self.guild_ready_timeout = (
             GUILD_READY_TIMEOUT_S if guild_ready_timeout is None else guild_ready_timeout
         )

@@ -9,7 +9,6 @@ reply's formatting.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import io
 import logging
@@ -20,6 +19,7 @@ import discord
 
 from bot.adapters.discord.translate import ACTION_PREFIX
 from bot.adapters.streaming import Pace, StreamRenderer, StreamSettings
+from bot.adapters.typing import TypingIndicator
 from bot.messages import Attachment, Button, Reply
 
 log = logging.getLogger(__name__)
@@ -157,27 +157,17 @@ class InteractionSink:
                 await self.interaction.delete_original_response()
 
 
-class Typing:
+class Typing(TypingIndicator):
+    """Keeps "typing…" visible in ``channel`` until stopped (none without a channel)."""
+
     def __init__(self, channel: discord.abc.Messageable | None) -> None:
+        super().__init__(
+            channel.typing if channel is not None else None,
+            every_s=TYPING_EVERY_S,
+            delay_s=TYPING_DELAY_S,
+            errors=(discord.HTTPException,),
+        )
         self.channel = channel
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        if self.channel is not None and self._task is None:
-            self._task = asyncio.create_task(self._loop())
-
-    def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
-
-    async def _loop(self) -> None:
-        assert self.channel is not None
-        await asyncio.sleep(TYPING_DELAY_S)
-        while True:
-            with contextlib.suppress(discord.HTTPException):
-                await self.channel.typing()
-            await asyncio.sleep(TYPING_EVERY_S)
 
 
 class ReplyWriter:

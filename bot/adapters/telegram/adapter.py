@@ -25,6 +25,7 @@ from bot.adapters.telegram.polling import Poller
 from bot.adapters.telegram.render import ReplyWriter
 from bot.adapters.telegram.translate import BotIdentity, to_incoming
 from bot.adapters.telegram.webhook import WebhookServer
+from bot.adapters.tokens import bot_token
 from bot.config import ConfigError, HavenConfig
 from bot.i18n import LANGUAGES, language_for_locale, t
 from bot.memory.db import Database
@@ -78,12 +79,7 @@ class TelegramAdapter:
         self.handler = handler
         self.db = db
         self.commands = commands if commands is not None else getattr(handler, "registry", None)
-        token = token or config.secret(self.section.token_env)
-        if not token:
-            raise ConfigError(
-                f"telegram.enabled is true but the environment variable {self.section.token_env} "
-                "(telegram.token_env) holds no bot token; get one from @BotFather"
-            )
+        token = bot_token(config, "telegram", token, "get one from @BotFather")
         self.bot = Bot(
             token,
             base_url=self.section.base_url,

@@ -86,9 +86,11 @@ class Poller:
             if remaining <= 0:
                 return
             self.intake.progress.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.intake.progress.wait(), remaining)
+            with contextlib.suppress(TimeoutError):  # (wait_for could swallow a cancel on 3.11)
+                async with asyncio.timeout(remaining):
+                    await self.intake.progress.wait()
 
     async def _pause(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stopping.wait(), seconds)
+            async with asyncio.timeout(seconds):
+                await self._stopping.wait()

@@ -7,8 +7,6 @@ formatting or be rejected by Telegram's parser.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Sequence
 
@@ -25,6 +23,7 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.adapters.streaming import Pace, StreamRenderer, StreamSettings
 from bot.adapters.telegram import calls
+from bot.adapters.typing import TypingIndicator
 from bot.messages import Attachment, Button, Reply
 
 log = logging.getLogger(__name__)
@@ -88,29 +87,18 @@ class TelegramSink:
         await calls.call(lambda: self.bot.delete_message(self.chat_id, handle))
 
 
-class Typing:
+class Typing(TypingIndicator):
     """Keeps "typing…" visible until stopped (Telegram clears it after 5 s)."""
 
     def __init__(self, bot: Bot, chat_id: int) -> None:
+        super().__init__(
+            lambda: bot.send_chat_action(chat_id, ChatAction.TYPING),
+            every_s=TYPING_EVERY_S,
+            delay_s=TYPING_DELAY_S,
+            errors=(TelegramError,),
+        )
         self.bot = bot
         self.chat_id = chat_id
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._loop())
-
-    def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
-
-    async def _loop(self) -> None:
-        await asyncio.sleep(TYPING_DELAY_S)
-        while True:
-            with contextlib.suppress(TelegramError):
-                await self.bot.send_chat_action(self.chat_id, ChatAction.TYPING)
-            await asyncio.sleep(TYPING_EVERY_S)
 
 
 class ReplyWriter:
