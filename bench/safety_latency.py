@@ -65,6 +65,10 @@ def main() -> int:
     combined.assess("warm up")
     rows = {
         "lexicon only": measure(RiskAssessor(lexicon), texts, args.repeat),
+        "lexicon only, forum mix": measure(RiskAssessor(lexicon), forum_mix, args.repeat),
+        "lexicon only, forum mix, no prefilter": measure(
+            RiskAssessor(Lexicon(prefilter=False)), forum_mix, args.repeat
+        ),
         "lexicon + semantic": measure(combined, texts, args.repeat),
         f"lexicon + semantic, posts > 80 words (n={len(long_texts)})": measure(
             combined, long_texts, args.repeat

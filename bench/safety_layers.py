@@ -82,6 +82,20 @@ def main() -> int:
             f"{name:<15}{report.crisis_recall:>8.3f}{report.non_crisis_high:>17.3f}"
             f"{report.non_crisis_elevated_plus:>18.3f}{report.crisis_precision:>11.3f}"
         )
+    # The forum-style posts (longer, implicit) apart from the older short messages.
+    for source in ("forum-style-v2", None):
+        subset = [
+            Example(r["text"], r["label"])
+            for r in rows
+            if r.get("split") == args.split and r.get("source") == source
+        ]
+        if subset:
+            report = evaluate(subset, combined.assess)
+            name = f"  {source or 'short'} (n={len(subset)})"
+            print(
+                f"{name:<15}{report.crisis_recall:>8.3f}{report.non_crisis_high:>17.3f}"
+                f"{report.non_crisis_elevated_plus:>18.3f}{report.crisis_precision:>11.3f}"
+            )
     if args.long:
         rng = np.random.default_rng(3)
         calm = [e.text for e in examples if e.label in ("none", "concern")]

@@ -44,6 +44,10 @@ _ESCALATING_STEPS = frozenset(
     {"means", "timing", "plan", "warning_sign", "imminent", "behaviour", "method"}
 )
 _IN_MESSAGE_ESCALATION = frozenset({"means", "timing"})
+# In a long post "tonight" or "pills" raises ideation to high only this close
+# to it (characters, about two sentences): "tonight" in a paragraph about a
+# concert says nothing about a wish to be gone three paragraphs later.
+ESCALATION_REACH = 200
 _CATEGORY_ORDER = [c.value for c in Category]
 
 
@@ -53,14 +57,23 @@ class SemanticThresholds:
     elevated: float = SEM_ELEVATED
     concern: float = SEM_CONCERN
     override_protective: float = SEM_OVERRIDE_PROTECTIVE
+    # Posts too long to read whole (train_head chooses these on composed long posts).
+    long_high: float = SEM_HIGH
+    long_elevated: float = SEM_ELEVATED
+    long_concern: float = SEM_CONCERN
 
 
 def semantic_level(sem: SemanticResult, t: SemanticThresholds) -> RiskLevel:
-    if sem.probs[3] >= t.high:
+    high, elevated, concern = (
+        (t.long_high, t.long_elevated, t.long_concern)
+        if sem.long
+        else (t.high, t.elevated, t.concern)
+    )
+    if sem.probs[3] >= high:
         return RiskLevel.HIGH
-    if sem.crisis >= t.elevated:
+    if sem.crisis >= elevated:
         return RiskLevel.ELEVATED
-    if sem.at_least_concern >= t.concern:
+    if sem.at_least_concern >= concern:
         return RiskLevel.CONCERN
     return RiskLevel.NONE
 
@@ -106,12 +119,18 @@ class RiskAssessor:
         chosen = {
             k[len(prefix) :]: v
             for k, v in classifier.thresholds.items()
-            if k.startswith(prefix) and "." not in k[len(prefix) :]
+            if k.startswith(prefix) and not k[len(prefix) :].startswith("embed.")
         }
+        high = chosen.get("high", SEM_HIGH)
+        elevated = chosen.get("elevated", SEM_ELEVATED)
+        concern = chosen.get("concern", SEM_CONCERN)
         self.thresholds = SemanticThresholds(
-            high=chosen.get("high", SEM_HIGH),
-            elevated=chosen.get("elevated", SEM_ELEVATED),
-            concern=chosen.get("concern", SEM_CONCERN),
+            high=high,
+            elevated=elevated,
+            concern=concern,
+            long_high=chosen.get("long.high", high),
+            long_elevated=chosen.get("long.elevated", elevated),
+            long_concern=chosen.get("long.concern", concern),
         )
         self.semantic = classifier
 
@@ -174,15 +193,14 @@ class RiskAssessor:
         # Ideation the lexicon itself found (or the encoder is sure of), not a
         # borderline semantic grade: in long posts "this weekend" and "two months"
         # are everyday words, and pairing them with a 0.3 guess made false highs.
-        ideation = lex.level >= RiskLevel.ELEVATED or (
-            sem is not None and sem.crisis >= self.thresholds.override_protective
-        )
-        if (
-            level >= RiskLevel.ELEVATED
-            and ideation
+        short = len(norm.split()) <= PROTECTIVE_MAX_WORDS
+        ideation = _escalation_near_ideation(lex) or (
+            short
             and lex.steps & _IN_MESSAGE_ESCALATION
-            and level < RiskLevel.HIGH
-        ):
+            and sem is not None
+            and sem.crisis >= self.thresholds.override_protective
+        )
+        if level >= RiskLevel.ELEVATED and ideation and level < RiskLevel.HIGH:
             # Ideation plus means or timing in the same message: "I want to die, tonight".
             level = RiskLevel.HIGH
             if own >= RiskLevel.ELEVATED or lex.first_person_level >= RiskLevel.ELEVATED:
@@ -241,6 +259,13 @@ class RiskAssessor:
                 level = own = RiskLevel.ELEVATED
                 reasons.append("context.window")
         return level, own, tuple(reasons)
+
+
+def _escalation_near_ideation(lex: LexiconResult) -> bool:
+    """Means or timing within ESCALATION_REACH of ideation the lexicon itself found."""
+    ideas = [h.start for h in lex.hits if h.level >= RiskLevel.ELEVATED]
+    cues = [h.start for h in lex.hits if h.step in _IN_MESSAGE_ESCALATION]
+    return any(abs(c - i) <= ESCALATION_REACH for c in cues for i in ideas)
 
 
 def _merge_categories(*groups: Sequence[str] | list[str]) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from types import ModuleType
 
+from bot.safety.prefilter import Guard
 from bot.safety.rules import STEP_LEVEL, RuleSpec, de, en, es, fr
 from bot.safety.types import Category, RiskLevel
 
@@ -27,6 +28,11 @@ _OTHER_SUBJECT = re.compile(
 )
 _SELF_WORD = re.compile(r"\b(?:i|i'm|me|my|myself|yo|ich|je|j')\b")
 SUBJECT_WINDOW = 4
+# Above this many words a post is read sentence by sentence: a film or a game
+# named in one sentence says nothing about a goodbye two sentences later
+# (measured: crisis messages buried in long posts were cancelled by a neighbour's
+# "game" or "episode"). Shorter messages may set their scene one sentence earlier.
+LOCAL_CONTEXT_WORDS = 40
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
@@ -40,6 +46,8 @@ class CompiledRule:
     spec: RuleSpec
     regex: re.Pattern[str]
     level: RiskLevel
+    unless: re.Pattern[str] | None = None
+    guard: Guard | None = None  # skips the regex when its key words are absent
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +69,12 @@ class LexiconResult:
     negated: tuple[str, ...]  # rule ids cancelled by a negation
     idioms: int  # figures of speech removed
     references: tuple[str, ...]  # rule ids cancelled by a film/news/homework context
+    words: int = 0  # length of the text scanned
+
+    @property
+    def long(self) -> bool:
+        """Read sentence by sentence (see LOCAL_CONTEXT_WORDS)."""
+        return self.words > LOCAL_CONTEXT_WORDS
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -93,18 +107,24 @@ class Lexicon:
     without a language detector.
     """
 
-    def __init__(self, modules: tuple[ModuleType, ...] = LANGUAGE_MODULES) -> None:
+    def __init__(
+        self, modules: tuple[ModuleType, ...] = LANGUAGE_MODULES, *, prefilter: bool = True
+    ) -> None:
         self.rules: list[CompiledRule] = []
         idioms: list[str] = []
         negations: list[str] = []
         references: list[str] = []
         for module in modules:
             for spec in module.RULES:
-                self.rules.append(CompiledRule(spec, _compile(spec.pattern), STEP_LEVEL[spec.step]))
+                unless = _compile(spec.unless) if spec.unless else None
+                regex = _compile(spec.pattern)
+                guard = Guard(regex.pattern) if prefilter else None
+                self.rules.append(CompiledRule(spec, regex, STEP_LEVEL[spec.step], unless, guard))
             idioms.extend(module.IDIOMS)
             negations.append(module.NEGATIONS)
             references.append(module.REFERENCES)
         self._idioms = [_compile(p) for p in idioms]
+        self._idiom_guards = [Guard(r.pattern) if prefilter else None for r in self._idioms]
         self._negation = re.compile("|".join(f"(?:{n})" for n in negations))
         self._reference = _compile("|".join(f"(?:{r})" for r in references))
 
@@ -112,10 +132,13 @@ class Lexicon:
         """Find risk phrases in already-normalised text."""
         text, idioms = self._remove_idioms(normalized)
         breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text)]
+        long_post = len(text.split()) > LOCAL_CONTEXT_WORDS
         hits: list[Hit] = []
         negated: list[str] = []
         referenced: list[str] = []
         for rule in self.rules:
+            if rule.guard is not None and not rule.guard.may_match(text):
+                continue
             for match in rule.regex.finditer(text):
                 start, end = match.start(), match.end()
                 if start == end:
@@ -131,7 +154,10 @@ class Lexicon:
                 ):
                     referenced.append(rule.spec.id)
                     continue
-                if not rule.spec.first_person and self._in_reference(text, start, end, breaks):
+                if not rule.spec.first_person and self._in_reference(text, start, end, long_post):
+                    referenced.append(rule.spec.id)
+                    continue
+                if rule.unless is not None and rule.unless.search(_sentence(text, start, end)):
                     referenced.append(rule.spec.id)
                     continue
                 hits.append(
@@ -140,11 +166,15 @@ class Lexicon:
                 break  # one hit per rule is enough
         hits = _drop_mentions_covered(hits)
         level = max((h.level for h in hits), default=RiskLevel.NONE, key=lambda lv: lv.rank)
-        return LexiconResult(level, tuple(hits), tuple(negated), idioms, tuple(referenced))
+        return LexiconResult(
+            level, tuple(hits), tuple(negated), idioms, tuple(referenced), len(text.split())
+        )
 
     def _remove_idioms(self, text: str) -> tuple[str, int]:
         count = 0
-        for regex in self._idioms:
+        for regex, guard in zip(self._idioms, self._idiom_guards, strict=True):
+            if guard is not None and not guard.may_match(text):
+                continue
             text, n = regex.subn(lambda m: " " * len(m.group(0)), text)
             count += n
         return text, count
@@ -153,13 +183,29 @@ class Lexicon:
         words = _WORDS.findall(before)[-NEGATION_WINDOW:]
         return bool(words) and bool(self._negation.search(" ".join(words)))
 
-    def _in_reference(self, text: str, start: int, end: int, breaks: list[int]) -> bool:
-        # The sentence around the match (up to the next clause break, or 120 chars).
-        lo = max((b for b in breaks if b <= start), default=0)
-        lo = max(0, min(lo, start - 120)) if start - lo > 120 else lo
-        hi = min((b for b in breaks if b >= end), default=len(text))
-        window = text[max(0, lo - 80) : hi + 40]
-        return bool(self._reference.search(window))
+    def _in_reference(self, text: str, start: int, end: int, long_post: bool) -> bool:
+        """A film/news/homework cue in the match's sentence (or the one before, if short)."""
+        lo = _sentence_start(text, start)
+        if not long_post and lo > 0:
+            lo = _sentence_start(text, lo - 1)
+        return bool(self._reference.search(text[max(lo, start - 160) : _sentence_end(text, end)]))
+
+
+_SENTENCE_END = re.compile(r"[.!?\n]")
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    return max((m.end() for m in _SENTENCE_END.finditer(text, 0, pos)), default=0)
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    nxt = _SENTENCE_END.search(text, pos)
+    return nxt.start() if nxt else len(text)
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    """The sentence holding text[start:end]: context cues count only there."""
+    return text[_sentence_start(text, start) : _sentence_end(text, end)]
 
 
 def _about_someone_else(before: str) -> bool:

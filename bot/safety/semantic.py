@@ -31,7 +31,7 @@ import numpy as np
 from bot.safety.lexicon import LexiconResult
 from bot.safety.rules import STEP_LEVEL
 from bot.safety.types import RiskLevel
-from bot.safety.window import pick_units, split_units
+from bot.safety.window import group_spans, pick_units, split_units
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ ENCODER_THREADS = 1
 QUANTIZE = True
 ENCODER_ID = (
     "all-minilm-l6-v2/mean-pool/int8-linear" if QUANTIZE else "all-minilm-l6-v2/mean-pool/fp32"
-) + f"/window{TOKEN_BUDGET}+static"
+) + f"/padded-units{TOKEN_BUDGET}+static"
 
 
 # The head also sees what the lexicon found (level, ladder steps, negation,
@@ -80,9 +80,14 @@ FEATURE_NAMES: tuple[str, ...] = (
 )
 FEATURE_SCALE = 0.3
 EMBED_DIM = 384
-# Head input: the encoder's vector of the window, the whole post's static
-# vector (MiniLM's own word-piece table, mean-pooled), the lexicon features.
-INPUT_DIM = 2 * EMBED_DIM + len(FEATURE_NAMES)
+# Head input: the pooled vector of the units read (each unit encoded on its own
+# row), the whole post's static vector (MiniLM's own word-piece table,
+# mean-pooled), the lexicon features. Tried and dropped: a per-unit crisis model
+# whose maximum over units, or whose top unit's vector, was added as input:
+# no gain on composed validation posts (a distress sentence alone looks much
+# like a crisis sentence alone).
+EMBED_INPUT_DIM = 2 * EMBED_DIM
+INPUT_DIM = EMBED_INPUT_DIM + len(FEATURE_NAMES)
 
 
 def lexicon_features(lex: LexiconResult) -> np.ndarray:
@@ -90,9 +95,12 @@ def lexicon_features(lex: LexiconResult) -> np.ndarray:
     out[lex.level.rank] = 1.0
     for step in lex.steps:
         out[len(LEVELS) + FEATURE_STEPS.index(step)] = 1.0
-    out[-3] = float(bool(lex.negated))
-    out[-2] = float(lex.idioms > 0)
-    out[-1] = float(bool(lex.references))
+    if not lex.long:
+        # In a long post a negation, idiom or film names one sentence, not the
+        # post: as whole-post flags they talked the head out of buried crises.
+        out[-3] = float(bool(lex.negated))
+        out[-2] = float(lex.idioms > 0)
+        out[-1] = float(bool(lex.references))
     return out * FEATURE_SCALE
 
 
@@ -104,6 +112,7 @@ class SemanticUnavailable(RuntimeError):
 class SemanticResult:
     probs: tuple[float, float, float, float]  # none, concern, elevated, high
     categories: dict[str, float]
+    long: bool = False  # read as several units: graded with the long-post thresholds
 
     @property
     def crisis(self) -> float:
@@ -314,8 +323,27 @@ class Encoder:
 class PostView:
     """What the encoder reads of one post, and the whole post's static vector."""
 
-    window: list[int]  # word-piece ids, at most TOKEN_BUDGET, no special tokens
+    units: list[list[int]]  # word-piece ids per row, TOKEN_BUDGET in all, no special tokens
     static: np.ndarray  # (EMBED_DIM,), unit length
+
+    is_long: bool = False  # did not fit the budget: read as chosen units
+
+    @property
+    def window(self) -> list[int]:
+        """Every piece the encoder reads, in post order."""
+        return [t for u in self.units for t in u]
+
+
+def pool_units(vectors: np.ndarray, units: list[list[int]]) -> np.ndarray:
+    """The post's vector from its units' vectors: weighted by length, unit length."""
+    weights = np.array([max(len(u), 1) for u in units], dtype=np.float32)
+    pooled = (vectors * weights[:, None]).sum(axis=0)
+    return pooled / max(float(np.linalg.norm(pooled)), 1e-9)
+
+
+def embedding_inputs(vectors: np.ndarray, view: PostView) -> np.ndarray:
+    """What the head reads of one post apart from the lexicon: (EMBED_INPUT_DIM,)."""
+    return np.concatenate([pool_units(vectors, view.units), view.static])
 
 
 def view_post(
@@ -323,21 +351,22 @@ def view_post(
 ) -> PostView:
     """Cheap (no forward pass): split, score units, fill the budget. Training uses it too."""
     units = split_units(text)
-    ids = encoder.piece_ids(units)
-    sums, counts = encoder.static_sums(ids)
-    whole = sums.sum(axis=0)
+    pieces = encoder.piece_ids(units)
+    whole = encoder.static_sums([[t for u in pieces for t in u]])[0][0]
     static = whole / max(float(np.linalg.norm(whole)), 1e-9)
+    if sum(len(u) for u in pieces) <= TOKEN_BUDGET:  # short: read whole, one row
+        return PostView([[t for u in pieces for t in u]], static)
+    spans = group_spans([len(u.split()) for u in units])
+    ids = [[t for i in span for t in pieces[i]] for span in spans]
+    sums, counts = encoder.static_sums(ids)
     lengths = [len(u) for u in ids]
-    if sum(lengths) <= TOKEN_BUDGET:
-        return PostView([t for u in ids for t in u], static)
     means = sums / np.maximum(counts, 1.0)[:, None]
     means /= np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-9)
     scores = np.asarray(score_units(means), dtype=np.float32).copy()
     scores[0] += EDGE_BONUS
     scores[-1] += EDGE_BONUS
-    chosen = pick_units(lengths, scores.tolist(), TOKEN_BUDGET)
-    window = [t for i in chosen for t in ids[i]][:TOKEN_BUDGET]
-    return PostView(window, static)
+    chosen = pick_units(lengths, scores.tolist(), TOKEN_BUDGET, padded=True)
+    return PostView([ids[i][:TOKEN_BUDGET] for i in chosen], static, is_long=True)
 
 
 class SemanticClassifier:
@@ -422,10 +451,13 @@ class SemanticClassifier:
     def _inputs(self, text: str) -> np.ndarray:
         """On the encoder thread: the window's vector and the static vector, side by side."""
         view = view_post(self._encoder, text, self._head.unit_scores)
-        vector = self._encoder.encode_ids_here([view.window])
-        return np.hstack([vector, view.static[None, :]])
+        vectors = self._encoder.encode_ids_here(view.units)
+        inputs = embedding_inputs(vectors, view)
+        # The last column is not a feature: it says whether the post was read as units.
+        return np.append(inputs, float(view.is_long))[None, :]
 
     def _grade(self, inputs: np.ndarray, lex: LexiconResult | None) -> SemanticResult:
+        inputs, flags = inputs[:, :-1], inputs
         if lex is None:
             probs = self._head.predict_embedding_only(inputs)
             cats = np.zeros((1, len(self._head.categories)), dtype=np.float32)
@@ -434,4 +466,5 @@ class SemanticClassifier:
         return SemanticResult(
             probs=tuple(float(p) for p in probs[0]),  # type: ignore[arg-type]
             categories={name: float(cats[0, i]) for i, name in enumerate(self._head.categories)},
+            long=bool(flags[0, -1] > 0),
         )

@@ -90,3 +90,18 @@ def test_bad_input_is_calm(lexicon_assessor: RiskAssessor) -> None:
         "\ud800".encode("utf-8", "surrogatepass").decode("utf-8", "replace"),
     ]:
         assert lexicon_assessor.assess(text).level in tuple(RiskLevel)
+
+
+def test_timing_far_from_ideation_in_a_long_post_does_not_make_it_high(
+    lexicon_assessor: RiskAssessor,
+) -> None:
+    post = (
+        "The concert is tonight and I have been looking forward to it for months. "
+        + "My friends are driving up from the coast and we booked a table for dinner first. " * 3
+        + "Some days I wish I was dead, if I'm honest, and I don't know who to tell."
+    )
+    assessment = lexicon_assessor.assess(post)
+    assert assessment.level == RiskLevel.ELEVATED
+    assert "escalation.means_or_timing" not in assessment.reasons
+    near = lexicon_assessor.assess("Some days I wish I was dead and tonight feels like the night")
+    assert near.level == RiskLevel.HIGH

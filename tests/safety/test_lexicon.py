@@ -145,3 +145,50 @@ def test_evasion_still_matches(lexicon: Lexicon) -> None:
     assert scan(lexicon, "i w4nt t0 d1e").level == RiskLevel.ELEVATED
     assert scan(lexicon, "gonna unalive myself").level == RiskLevel.HIGH
     assert scan(lexicon, "thinking about sewerslide").level == RiskLevel.ELEVATED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "in the game you have to jump off the bridge to reach the secret area",
+        "how tall is the tallest building in the world? settling a bet with my brother",
+        "I wrote my will today because we just had a baby, feels very grown up",
+        "this spicy curry is going to kill me but it's worth it",
+        "I feel like a burden when I ask for help, so I don't ask",
+        "what's the point of trying at my job anymore, nobody notices the extra hours",
+        "je suis épuisée, je n'en peux plus du boulot",
+    ],
+)
+def test_context_cues_keep_everyday_sentences_below_elevated(lexicon: Lexicon, text: str) -> None:
+    assert scan(lexicon, text).level < RiskLevel.ELEVATED
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("I keep thinking about jumping off the bridge on my way to work", RiskLevel.HIGH),
+        ("what is the tallest bridge near me", RiskLevel.HIGH),
+        ("I wrote my will and gave my cat to my sister", RiskLevel.ELEVATED),
+        ("he's going to kill me when he gets home", RiskLevel.HIGH),
+        ("I feel like a burden to everyone", RiskLevel.ELEVATED),
+        ("je n'en peux plus, je veux disparaître", RiskLevel.ELEVATED),
+    ],
+)
+def test_the_same_phrases_without_those_cues_still_count(
+    lexicon: Lexicon, text: str, level: RiskLevel
+) -> None:
+    assert scan(lexicon, text).level == level
+
+
+def test_a_film_in_one_sentence_of_a_long_post_does_not_cancel_another(lexicon: Lexicon) -> None:
+    chatter = (
+        "We watched a film on Saturday and the popcorn was stale. "
+        "My brother talked through the whole thing as usual. "
+        "The weather was grey all weekend and the trains were a mess. "
+    )
+    post = chatter + "I have been having suicidal thoughts again and I can't tell anyone."
+    assert scan(lexicon, post).level == RiskLevel.ELEVATED
+    # A short message may still set its scene one sentence earlier.
+    assert (
+        scan(lexicon, "We watched a film. The main guy kills himself.").level < RiskLevel.ELEVATED
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.safety.window import UNIT_WORDS, pick_units, split_units
+from bot.safety.window import UNIT_WORDS, group_spans, group_units, pick_units, split_units
 
 
 def test_sentences_and_line_breaks_split() -> None:
@@ -36,3 +36,22 @@ def test_a_unit_that_does_not_fit_is_skipped_not_cut() -> None:
 
 def test_one_unit_longer_than_the_budget_is_still_read() -> None:
     assert pick_units([200, 300], [0.2, 0.7], budget=100) == [1]
+
+
+def test_short_neighbours_are_grouped_up_to_the_word_limit() -> None:
+    assert group_spans([3, 4, 5, 20, 2], max_words=12) == [range(0, 3), range(3, 4), range(4, 5)]
+    assert group_units(["I'm not suicidal.", "Just tired."], max_words=24) == [
+        "I'm not suicidal. Just tired."
+    ]
+
+
+def test_a_unit_longer_than_the_limit_stays_alone() -> None:
+    assert group_spans([30, 2], max_words=24) == [range(0, 1), range(1, 2)]
+    assert group_spans([]) == []
+
+
+def test_padded_cost_counts_rows_times_the_longest() -> None:
+    # Plain: 40 + 10 + 10 pieces fit in 64. Padded: three rows of 40 would be 120.
+    assert pick_units([40, 10, 10, 30], [0.9, 0.8, 0.7, 0.1], budget=64) == [0, 1, 2]
+    assert pick_units([40, 10, 10, 30], [0.9, 0.8, 0.7, 0.1], budget=64, padded=True) == [0]
+    assert pick_units([20, 10, 10, 30], [0.9, 0.8, 0.7, 0.1], budget=64, padded=True) == [0, 1, 2]

@@ -24,6 +24,9 @@ class RuleSpec:
     categories: tuple[Category, ...]
     negatable: bool = True  # False when the phrase carries its own negation
     first_person: bool = True  # reference contexts (films, news) cancel it only if False
+    # Cues that, in the same sentence, show the phrase is not about risk: a game
+    # level, a trivia question, a will written for a new baby.
+    unless: str | None = None
 
 
 # Where each ladder step sits: C-SSRS-like, from wish to be dead to imminent danger.

@@ -19,6 +19,8 @@ _PERSON = (
     r"he|she|they|he's|she's|they're)"
 )
 _THEM_SELF = r"(?:himself|herself|themselves|themself)"
+# A sentence about play, sport, screen or trivia: "jump off the bridge" is a move there.
+_PLAY = r"\b(?:game|games|gaming|level|levels|quest|mission|boss|player|players|character|npc|speedrun|glitch|minecraft|fortnite|gta|zelda|mario|skyrim|roblox|movie|film|scene|episode|stunt|stuntman|bungee|parkour|diving|dive|cliff diving|swim|swimming|lake|river|pool|quiz|trivia|bet|fact|facts|world record|in the world|tourist|tourists|view|views|photo|photos|architect|architecture|engineering)\b"
 
 RULES: list[RuleSpec] = [
     # --- passive wish to be dead ---
@@ -107,6 +109,8 @@ RULES: list[RuleSpec] = [
         "passive",
         r"\b(?:i'm|i am|i feel like|feel like|i've become|i'm just|i am just) (?:such |just |only )?a (?:burden|waste of (?:space|air|oxygen))\b",
         (SI,),
+        # Feeling a burden while asking for help is distress about asking, not a wish to be gone.
+        unless=r"\b(?:when i ask|ask(?:ing)? for (?:help|support)|(?:always |i )need (?:help|support))\b",
     ),
     RuleSpec(
         "en.dead_inside",
@@ -118,7 +122,7 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "en.no_point_living",
         "hopeless",
-        r"\b(?:what's|what is|whats) the point (?:of|in) (?:living|life|being alive|going on|anything|existing|trying|any of (?:it|this))\b",
+        r"\b(?:what's|what is|whats) the point (?:of|in) (?:living|life|being alive|going on|anything|existing|trying|any of (?:it|this))\b(?! (?:at|in|with|for) (?:my |this |the |a )?(?:job|work|school|class|diet|gym|exam|exams|course|degree|relationship|team|game))",
         (SI,),
     ),
     RuleSpec(
@@ -179,6 +183,7 @@ RULES: list[RuleSpec] = [
         "thoughts",
         r"\b(?:think|thinking|thought|thoughts|fantasi[sz]e|fantasi[sz]ing|daydream|daydreaming|dream|dreaming|obsessing) (?:a lot |constantly |again |more |so much )?(?:about|of) (?:suicide|killing myself|ending (?:it|my life|things|it all)|taking my (?:own )?life|dying|death|my death|not being here|not existing|just ending it)\b",
         (SI,),
+        unless=r"\bphilosophi\w*\b",
     ),
     RuleSpec(
         "en.suicidal_thoughts",
@@ -203,8 +208,15 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "en.want_kill_self",
         "intent",
-        r"\b(?:want|wanted|wanting|going|gonna|planning|plan|decided|ready|about|intend|intending|have|need|needed|will try|'m going|am going) to (?:kill myself|end my (?:own )?life|end it all|take my (?:own )?life|commit suicide|hang myself|overdose|jump off|end things for good)\b",
+        r"\b(?:want|wanted|wanting|going|gonna|planning|plan|decided|ready|about|intend|intending|have|need|needed|will try|'m going|am going) to (?:kill myself|end my (?:own )?life|end it all|take my (?:own )?life|commit suicide|hang myself|overdose|end things for good)\b",
         (SI,),
+    ),
+    RuleSpec(
+        "en.want_jump",
+        "intent",
+        r"\b(?:want|wanted|wanting|going|gonna|planning|plan|decided|ready|about|intend|intending|'m going|am going|thinking about|thinking of|think about) (?:to )?(?:jump|jumping) (?:off|from|in front of)\b",
+        (SI,),
+        unless=_PLAY,
     ),
     RuleSpec(
         "en.will_kill_self",
@@ -259,8 +271,9 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "en.jump_places",
         "method",
-        r"\b(?:tallest|highest|high enough|tall enough)\b[^.!?]{0,30}\b(?:bridge|building|roof|cliff|parking garage|car park)s?\b|\bjump (?:off|from|in front of) (?:a|the|my) (?:bridge|building|roof|cliff|train|car|bus|balcony|window)\b",
+        r"\b(?:tallest|highest)\b[^.!?]{0,30}\b(?:bridge|building|roof|cliff|parking garage|car park)s? (?:near me|nearby|around here|close to me|i can get to|i could get to)\b|\b(?:high|tall) enough (?:to|that i)\b[^.!?]{0,20}\b(?:die|kill|fatal|lethal|not survive|wouldn't survive)\b|\bjump (?:off|from|in front of) (?:a|the|my) (?:bridge|building|roof|cliff|train|car|bus|balcony|window)\b",
         (MS, SI),
+        unless=_PLAY,
     ),
     RuleSpec(
         "en.methods_named",
@@ -316,6 +329,7 @@ RULES: list[RuleSpec] = [
         "warning_sign",
         r"\b(?:giving|gave|give|handing) (?:away )?(?:my|all my|most of my|some of my) (?:things|stuff|belongings|possessions|favourite things|favorite things|most precious things)(?: away)?\b|\bsorted out my (?:will|affairs)\b|\b(?:wrote|written|writing|updated|made) (?:a|my) will\b(?! (?:power|to live))|\bput my affairs in order\b|\bwho (?:will|would|can) take care of my (?:cat|dog|pet|kids) (?:when|after|if) i(?:'m| am)? (?:gone|dead)\b",
         (SI,),
+        unless=r"\b(?:baby|newborn|pregnant|married|wedding|mortgage|lawyer|solicitor|estate planning|grown up|grown-up|moving (?:house|flats?|out|abroad)|declutter\w*)\b",
     ),
     # --- behaviour: attempt or imminent danger ---
     RuleSpec(
@@ -428,7 +442,7 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "en.threat_kill",
         "abuse_imminent",
-        r"\b(?:threatened|threatening|threatens|said (?:he|she|they)(?:'ll| will| would)|going) to kill me\b|\b(?:afraid|scared|terrified|worried) (?:that )?(?:he|she|they|my \w+) (?:will|'ll|is going to|are going to|might|may) (?:kill|hurt|seriously hurt) me\b(?! (?:if i|when i) (?:fail|lose|forget|don't|miss|get))",
+        r"\b(?:(?:threatened|threatening|threatens|said (?:he|she|they)(?:'ll| will| would)) to|(?:he|she|they|he's|she's|they're|hes|shes|theyre|my \w+)(?: is| are|'s|'re)? (?:going to|gonna)) kill me\b|\b(?:afraid|scared|terrified|worried) (?:that )?(?:he|she|they|my \w+) (?:will|'ll|is going to|are going to|might|may) (?:kill|hurt|seriously hurt) me\b(?! (?:if i|when i) (?:fail|lose|forget|don't|miss|get))",
         (AV,),
     ),
     RuleSpec(

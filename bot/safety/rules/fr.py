@@ -33,7 +33,7 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "fr.sans_sens",
         "hopeless",
-        r"\b(?:la vie|ma vie|rien) n'a (?:plus )?(?:de|aucun) sens\b|\bje n'en peux plus\b|\bplus aucune raison de vivre\b|\bje ne vois pas d'avenir\b",
+        r"\b(?:la vie|ma vie|rien) n'a (?:plus )?(?:de|aucun) sens\b|\bje n'en peux plus\b(?! (?:du|de la|de mon|de ma|des|de ce|de cette) (?:boulot|travail|job|taf|chef|patron|bruit|voisins?|ecole|fac|cours|examens?|collegue))|\bplus aucune raison de vivre\b|\bje ne vois pas d'avenir\b",
         (SI,),
         negatable=False,
     ),
