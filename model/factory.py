@@ -169,7 +169,7 @@ def _probe_transformers(cfg: ModelSection) -> BackendHealth:
             False,
             "model.transformers.model_path is not set (an HF folder, or a folder with a GGUF and gguf_file)",
         )
-    from model.transformers_backend import resolve_model_source
+    from model.transformers_backend import choose_device, resolve_model_source
 
     try:
         source = resolve_model_source(tc.model_path, tc.gguf_file)
@@ -191,7 +191,7 @@ def _probe_transformers(cfg: ModelSection) -> BackendHealth:
     cuda = cuda_available()
     if tc.device == "cuda" and not cuda:
         return BackendHealth("transformers", False, "device is cuda but torch sees no CUDA GPU")
-    device = "cuda" if (tc.device == "cuda" or (tc.device == "auto" and cuda)) else "cpu"
+    device = choose_device(tc.device, cuda)
     return BackendHealth(
         "transformers",
         True,

@@ -283,6 +283,8 @@ class LlamaCppBackend:
         self._kv.pop(session)
         if self._resident == session:
             self._resident = None
+            if self._llm is not None:
+                _wipe_context(self._llm)  # the context itself still held those words
 
 
 def _common_prefix(cached: np.ndarray, tokens: list[int]) -> int:
@@ -302,6 +304,18 @@ def _save_seq(llm: Llama) -> KvSnapshot:
     written = llama_cpp.llama_state_seq_get_data(llm.ctx, _ptr(buf), size, _SEQ)
     tokens = np.array(llm.input_ids[: llm.n_tokens], dtype=np.intc)
     return KvSnapshot(tokens=tokens, state=buf, nbytes=int(written))
+
+
+def _wipe_context(llm: Llama) -> None:
+    """Erase the context's KV cells and token history (not just its metadata)."""
+    import llama_cpp
+
+    mem = llama_cpp.llama_get_memory(llm.ctx)
+    if mem is not None:
+        llama_cpp.llama_memory_clear(mem, True)
+    llm.input_ids[:] = 0
+    llm.n_tokens = 0
+    llm._requires_eval = True
 
 
 def _restore_seq(llm: Llama, snap: KvSnapshot) -> bool:

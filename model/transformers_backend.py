@@ -73,6 +73,11 @@ def resolve_model_source(model_path: str, gguf_file: str | None = None) -> Model
     return ModelSource(path, None)
 
 
+def choose_device(setting: str, cuda: bool) -> str:
+    """``model.transformers.device`` to a torch device: ``auto`` takes the GPU when there is one."""
+    return "cuda" if setting == "cuda" or (setting == "auto" and cuda) else "cpu"
+
+
 @dataclass(eq=False)
 class _Request:
     messages: list[ChatMessage]
@@ -149,7 +154,7 @@ class TransformersBackend:
         cuda = torch.cuda.is_available()
         if tc.device == "cuda" and not cuda:
             raise BackendUnavailable("model.transformers.device is cuda but torch sees no CUDA GPU")
-        device = "cuda" if (tc.device == "cuda" or (tc.device == "auto" and cuda)) else "cpu"
+        device = choose_device(tc.device, cuda)
         # bf16 on GPUs that have it; fp32 on the CPU, where bf16 matmuls are slow.
         dtype = (
             torch.bfloat16

@@ -7,6 +7,7 @@ import re
 from collections.abc import AsyncIterator
 
 from bot.core.commands import CommandContext, CommandRegistry
+from bot.core.turns import session_key
 from bot.i18n import LANGUAGES, t
 from bot.messages import Attachment, Button, Reply
 
@@ -37,16 +38,10 @@ async def reset(ctx: CommandContext) -> Reply:
         if conversation is not None:
             await ctx.store.end_conversation(ctx.user.id, ctx.incoming.chat_id)
             ctx.core.forget_session(
-                _session(platform, ctx.incoming.user_id, ctx.incoming.chat_id, conversation.id)
+                session_key(platform, ctx.incoming.user_id, ctx.incoming.chat_id, conversation.id)
             )
     ctx.core.drop_pending(platform, ctx.incoming.user_id)
     return Reply(text=ctx.t("reset.done"), kind="text")
-
-
-def _session(platform: str, user_id: str, chat_id: str, conversation_id: int) -> str:
-    from bot.core.pipeline import session_key
-
-    return session_key(platform, user_id, chat_id, conversation_id)
 
 
 async def forget(ctx: CommandContext) -> Reply:
@@ -72,7 +67,7 @@ async def forget_action(ctx: CommandContext) -> Reply:
             "SELECT id, chat_id FROM conversations WHERE user_id = ?", (ctx.user.id,)
         )
         for row in rows:
-            ctx.core.forget_session(_session(platform, user_id, row["chat_id"], row["id"]))
+            ctx.core.forget_session(session_key(platform, user_id, row["chat_id"], row["id"]))
     erased = await ctx.store.forget_user(platform, user_id)
     # The user row is gone: answer in the language they were using, then forget that too.
     return Reply(text=t("forget.done" if erased else "forget.nothing", ctx.language), kind="text")

@@ -120,7 +120,6 @@ class ConversationCore:
             self.summaries,
         )
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._closing = False
         from bot.core.builtin_commands import register_builtin_commands
 
         register_builtin_commands(self.registry)
@@ -286,7 +285,6 @@ class ConversationCore:
         except Exception as exc:
             log.exception("command %s failed: %s", ctx.name, type(exc).__name__)
             yield Reply(text=ctx.t("command.error"), kind="error")
-
 
     def disclaimer(self, language: str) -> Reply:
         return self.consent.disclaimer(language)
@@ -503,7 +501,6 @@ class ConversationCore:
 
     async def close(self, grace_s: float | None = None) -> None:
         """Let replies in flight finish within ``grace_s``, then cancel the rest."""
-        self._closing = True
         grace = self.config.bot.shutdown_grace_s if grace_s is None else grace_s
         if self._tasks:
             _done, still = await asyncio.wait(list(self._tasks), timeout=grace)

@@ -30,7 +30,6 @@ class BuiltPrompt:
     kept: int  # history turns included
     dropped: int  # history turns that did not fit (candidates for the summary)
     tokens: int
-    oldest_kept_id: int | None
     summary_used: bool = True  # False: even without history the summary did not fit
 
 
@@ -113,6 +112,5 @@ def build_prompt(
         kept=len(kept),
         dropped=len(turns) - len(kept),
         tokens=best_tokens,
-        oldest_kept_id=kept[0].id if kept else None,
         summary_used=summary_used,
     )

@@ -12,8 +12,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from bot.config import HavenConfig
 from bot.core.prompt import HistoryTurn, build_prompt, prompt_budget
@@ -52,7 +51,6 @@ class Turn:
     arrived: float
     history: list[HistoryTurn] | None = None  # earlier turns, when read just before
     stored: asyncio.Task[int] | None = None  # the user message's insert, when still running
-    extras: dict[str, Any] = field(default_factory=dict)
 
     async def stored_id(self) -> int:
         """The user message's row id, once its insert is done (raises its error)."""

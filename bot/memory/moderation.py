@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot.memory.db import Database
-from bot.memory.store import iso
+from bot.memory.store import ban_active, iso
 
 REDACTED = "[redacted]"
 # Open queue order: the most serious first, then the oldest.
-_RISK_ORDER = "CASE risk WHEN 'high' THEN 0 WHEN 'elevated' THEN 1 WHEN 'concern' THEN 2 ELSE 3 END"
+_RISK_ORDER = "CASE f.risk WHEN 'high' THEN 0 WHEN 'elevated' THEN 1 WHEN 'concern' THEN 2 ELSE 3 END"
 
 
 def _ts(moment: datetime) -> str:
@@ -72,7 +72,7 @@ def _categories(raw: str | None) -> tuple[str, ...]:
 
 
 def _flag(row: sqlite3.Row) -> FlagRecord:
-    keys = row.keys()
+    """A row of ``_FLAG_SELECT`` (the flag joined with its user)."""
     return FlagRecord(
         id=row["id"],
         user_id=row["user_id"],
@@ -91,9 +91,9 @@ def _flag(row: sqlite3.Row) -> FlagRecord:
         alert_count=int(row["alert_count"]),
         resolved_at=parse_time(row["resolved_at"]),
         resolved_by=row["resolved_by"],
-        user_platform=row["u_platform"] if "u_platform" in keys else None,
-        user_platform_id=row["u_pid"] if "u_pid" in keys else None,
-        user_consented=bool(row["u_consent"]) if "u_consent" in keys else False,
+        user_platform=row["u_platform"],
+        user_platform_id=row["u_pid"],
+        user_consented=bool(row["u_consent"]),
     )
 
 
@@ -112,7 +112,7 @@ async def open_flags(db: Database, limit: int = 20) -> list[FlagRecord]:
     """Open and escalated flags, most serious and oldest first."""
     rows = await db.fetchall(
         f"{_FLAG_SELECT} WHERE f.status IN ('open', 'escalated')"
-        f" ORDER BY {_RISK_ORDER.replace('risk', 'f.risk')}, f.created_at, f.id LIMIT ?",
+        f" ORDER BY {_RISK_ORDER}, f.created_at, f.id LIMIT ?",
         (limit,),
     )
     return [_flag(r) for r in rows]
@@ -252,13 +252,11 @@ async def get_ban(db: Database, platform: str, platform_user_id: str, now: datet
     row = await db.fetchone(
         "SELECT * FROM bans WHERE platform = ? AND platform_user_id = ?", (platform, platform_user_id)
     )
-    if row is None:
-        return None
-    until = parse_time(row["until"])  # an unreadable expiry reads as permanent, as in the core
-    if until is not None and until <= now:
+    if row is None or not ban_active(row["until"], now):
         return None
     return BanRecord(
-        row["platform"], row["platform_user_id"], row["reason"], until, row["created_by"],
+        row["platform"], row["platform_user_id"], row["reason"], parse_time(row["until"]),
+        row["created_by"],
         parse_time(row["created_at"]),
     )
 

@@ -85,15 +85,25 @@ class Intake:
     redelivered: int | None = None
 
 
-# One statement, one trip to SQLite's thread: under load each trip costs a
-# thread wake-up, and this runs for every message.
-_INTAKE_SQL = (
+# The columns ``_context`` reads: user, language and country preferences, ban
+# (``users u`` and ``bans b`` joined on the key ``k``).
+_CONTEXT_COLUMNS = (
     "SELECT u.id, u.platform, u.platform_user_id, u.locale, u.consent_at,"
     " (SELECT value FROM preferences p WHERE p.user_id = u.id AND p.key = 'language')"
     "   AS pref_language,"
     " (SELECT value FROM preferences p WHERE p.user_id = u.id AND p.key = 'country')"
     "   AS pref_country,"
-    " b.platform AS ban_platform, b.until AS ban_until,"
+    " b.platform AS ban_platform, b.until AS ban_until"
+)
+_CONTEXT_JOINS = (
+    " LEFT JOIN users u ON u.platform = k.platform AND u.platform_user_id = k.uid"
+    " LEFT JOIN bans b ON b.platform = k.platform AND b.platform_user_id = k.uid"
+)
+
+# One statement, one trip to SQLite's thread: under load each trip costs a
+# thread wake-up, and this runs for every message.
+_INTAKE_SQL = (
+    _CONTEXT_COLUMNS + ","
     " c.id AS c_id, c.chat_kind AS c_kind, c.started_at AS c_started,"
     " c.summary AS c_summary, c.summary_upto AS c_upto,"
     # The same platform message stored already: the platform delivered it again.
@@ -104,14 +114,14 @@ _INTAKE_SQL = (
     "         WHERE conversation_id = c.id AND id > coalesce(c.summary_upto, 0)"
     "         ORDER BY id DESC LIMIT :limit) m) AS history"
     " FROM (SELECT :platform AS platform, :uid AS uid) k"
-    " LEFT JOIN users u ON u.platform = k.platform AND u.platform_user_id = k.uid"
-    " LEFT JOIN bans b ON b.platform = k.platform AND b.platform_user_id = k.uid"
-    " LEFT JOIN conversations c ON c.id = (SELECT id FROM conversations"
+    + _CONTEXT_JOINS
+    + " LEFT JOIN conversations c ON c.id = (SELECT id FROM conversations"
     "   WHERE user_id = u.id AND chat_id = :chat AND ended_at IS NULL ORDER BY id DESC LIMIT 1)"
 )
 
 
-def ban_active(until: str | None) -> bool:
+def ban_active(until: str | None, now: datetime | None = None) -> bool:
+    """Whether a ban with this stored expiry is in force (at ``now``, default: now)."""
     if not until:
         return True
     try:
@@ -120,7 +130,7 @@ def ban_active(until: str | None) -> bool:
         return True  # unreadable expiry: keep the ban rather than lift it by accident
     if end.tzinfo is None:
         end = end.replace(tzinfo=UTC)
-    return end > utcnow()
+    return end > (now or utcnow())
 
 
 def _user(row: sqlite3.Row) -> UserRecord:
@@ -139,6 +149,13 @@ def _conversation(row: sqlite3.Row) -> ConversationRecord:
         row["summary"],
         row["summary_upto"],
     )
+
+
+def _context(row: sqlite3.Row) -> UserContext:
+    """A row selected with ``_CONTEXT_COLUMNS``."""
+    user = _user(row) if row["id"] is not None else None
+    banned = row["ban_platform"] is not None and ban_active(row["ban_until"])
+    return UserContext(user, row["pref_language"], row["pref_country"], banned)
 
 
 def _message(row: sqlite3.Row) -> MessageRecord:
@@ -228,21 +245,11 @@ class MemoryStore:
     async def user_context(self, platform: str, platform_user_id: str) -> UserContext:
         """User, preferences and ban in one round trip (this runs for every message)."""
         row = await self.db.fetchone(
-            "SELECT u.id, u.platform, u.platform_user_id, u.locale, u.consent_at,"
-            " (SELECT value FROM preferences p WHERE p.user_id = u.id AND p.key = 'language')"
-            "   AS pref_language,"
-            " (SELECT value FROM preferences p WHERE p.user_id = u.id AND p.key = 'country')"
-            "   AS pref_country,"
-            " b.platform AS ban_platform, b.until AS ban_until"
-            " FROM (SELECT ? AS platform, ? AS uid) k"
-            " LEFT JOIN users u ON u.platform = k.platform AND u.platform_user_id = k.uid"
-            " LEFT JOIN bans b ON b.platform = k.platform AND b.platform_user_id = k.uid",
+            _CONTEXT_COLUMNS + " FROM (SELECT ? AS platform, ? AS uid) k" + _CONTEXT_JOINS,
             (platform, platform_user_id),
         )
         assert row is not None
-        user = _user(row) if row["id"] is not None else None
-        banned = row["ban_platform"] is not None and ban_active(row["ban_until"])
-        return UserContext(user, row["pref_language"], row["pref_country"], banned)
+        return _context(row)
 
     async def intake(
         self,
@@ -266,9 +273,8 @@ class MemoryStore:
             },
         )
         assert row is not None
-        user = _user(row) if row["id"] is not None else None
-        banned = row["ban_platform"] is not None and ban_active(row["ban_until"])
-        context = UserContext(user, row["pref_language"], row["pref_country"], banned)
+        context = _context(row)
+        user = context.user
         if user is None or row["c_id"] is None:
             return Intake(context, None, [])
         conversation = ConversationRecord(
@@ -360,14 +366,6 @@ class MemoryStore:
             (conversation_id, after_id or 0, limit),
         )
         return [_message(row) for row in reversed(rows)]
-
-    async def recent_user_texts(self, conversation_id: int, limit: int) -> list[str]:
-        rows = await self.db.fetchall(
-            "SELECT content FROM messages WHERE conversation_id = ? AND role = 'user'"
-            " ORDER BY id DESC LIMIT ?",
-            (conversation_id, limit),
-        )
-        return [row["content"] for row in reversed(rows)]
 
     async def set_summary(self, conversation_id: int, summary: str, upto_message_id: int) -> None:
         await self.db.execute(

@@ -162,15 +162,12 @@ class RiskAssessor:
         categories = list(lex.categories)
         level, own = lex.level, lex.first_person_level
         confidence = 0.6 if lex.hits else 0.5
+        short = len(norm.split()) <= PROTECTIVE_MAX_WORDS
 
         sem = self._semantic(norm, lex if self.use_lexicon else None)
         if sem is not None:
             s_level = semantic_level(sem, self.thresholds)
-            if (
-                lex.protective
-                and len(norm.split()) <= PROTECTIVE_MAX_WORDS
-                and sem.crisis < self.thresholds.override_protective
-            ):
+            if lex.protective and short and sem.crisis < self.thresholds.override_protective:
                 s_level = min(s_level, RiskLevel.CONCERN, key=lambda lv: lv.rank)
             if s_level > RiskLevel.NONE:
                 reasons.append(f"semantic.{s_level.value}")
@@ -193,7 +190,6 @@ class RiskAssessor:
         # Ideation the lexicon itself found (or the encoder is sure of), not a
         # borderline semantic grade: in long posts "this weekend" and "two months"
         # are everyday words, and pairing them with a 0.3 guess made false highs.
-        short = len(norm.split()) <= PROTECTIVE_MAX_WORDS
         ideation = _escalation_near_ideation(lex) or (
             short
             and lex.steps & _IN_MESSAGE_ESCALATION

@@ -132,7 +132,8 @@ class Lexicon:
         """Find risk phrases in already-normalised text."""
         text, idioms = self._remove_idioms(normalized)
         breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text)]
-        long_post = len(text.split()) > LOCAL_CONTEXT_WORDS
+        words = len(text.split())
+        long_post = words > LOCAL_CONTEXT_WORDS
         hits: list[Hit] = []
         negated: list[str] = []
         referenced: list[str] = []
@@ -166,9 +167,7 @@ class Lexicon:
                 break  # one hit per rule is enough
         hits = _drop_mentions_covered(hits)
         level = max((h.level for h in hits), default=RiskLevel.NONE, key=lambda lv: lv.rank)
-        return LexiconResult(
-            level, tuple(hits), tuple(negated), idioms, tuple(referenced), len(text.split())
-        )
+        return LexiconResult(level, tuple(hits), tuple(negated), idioms, tuple(referenced), words)
 
     def _remove_idioms(self, text: str) -> tuple[str, int]:
         count = 0

@@ -19,7 +19,8 @@ from bot.safety.types import ModerationResult, RiskLevel
 _THINK_BLOCK = re.compile(r"<think>.*?</think>", re.IGNORECASE | re.DOTALL)
 _THINK_OPEN = re.compile(r"<think>", re.IGNORECASE)
 _THINK_CLOSE = re.compile(r"</think>", re.IGNORECASE)
-_TAG_PREFIXES = tuple("<think>"[:i] for i in range(1, len("<think>")))
+# Longest first: a streamed prefix ending in one of these may still become "<think>".
+_TAG_PREFIXES = tuple("<think>"[:i] for i in range(len("<think>") - 1, 0, -1))
 _NEGATION = re.compile(
     r"\b(?:not|never|no|don't|do not|doesn't|does not|won't|wouldn't|isn't|aren't|nobody|no one|shouldn't|should not|can't|cannot)\b|n't\b"
 )
@@ -156,7 +157,7 @@ def strip_think(reply: str, *, final: bool) -> str:
         cleaned = cleaned[: opened.start()]
     elif not final:
         lowered = cleaned.lower()
-        for prefix in sorted(_TAG_PREFIXES, key=len, reverse=True):
+        for prefix in _TAG_PREFIXES:
             if lowered.endswith(prefix):
                 cleaned = cleaned[: -len(prefix)]
                 break

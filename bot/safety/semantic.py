@@ -352,10 +352,11 @@ def view_post(
     """Cheap (no forward pass): split, score units, fill the budget. Training uses it too."""
     units = split_units(text)
     pieces = encoder.piece_ids(units)
-    whole = encoder.static_sums([[t for u in pieces for t in u]])[0][0]
+    flat = [t for u in pieces for t in u]
+    whole = encoder.static_sums([flat])[0][0]
     static = whole / max(float(np.linalg.norm(whole)), 1e-9)
-    if sum(len(u) for u in pieces) <= TOKEN_BUDGET:  # short: read whole, one row
-        return PostView([[t for u in pieces for t in u]], static)
+    if len(flat) <= TOKEN_BUDGET:  # short: read whole, one row
+        return PostView([flat], static)
     spans = group_spans([len(u.split()) for u in units])
     ids = [[t for i in span for t in pieces[i]] for span in spans]
     sums, counts = encoder.static_sums(ids)

@@ -63,12 +63,13 @@ class HavenSafety:
         if not self._config.safety.semantic or self.semantic_ready:
             return
         if self._load_task is None:
-            self._load_task = asyncio.ensure_future(self._load())
+            self._load_task = asyncio.ensure_future(asyncio.to_thread(self._load_now))
         await asyncio.shield(self._load_task)
 
-    async def _load(self) -> None:
+    def _load_now(self) -> None:
+        """Blocking: load and attach the classifier; on failure the lexicon carries on alone."""
         try:
-            classifier = await asyncio.to_thread(self._loader)
+            classifier = self._loader()
         except SemanticUnavailable as exc:
             self.semantic_status = f"unavailable: {exc}"
             log.warning("semantic safety layer unavailable, lexicon only: %s", exc)
@@ -77,12 +78,9 @@ class HavenSafety:
             self.semantic_status = f"unavailable: {type(exc).__name__}: {exc}"
             log.exception("semantic safety layer failed to load, lexicon only")
             return
-        self._install(classifier)
-        log.info("semantic safety layer ready")
-
-    def _install(self, classifier: SemanticClassifier) -> None:
         self.assessor.use_semantic(classifier)
         self.semantic_status = "ready"
+        log.info("semantic safety layer ready")
 
     # --- the SafetyLayer protocol -----------------------------------------
     async def assess(self, text: str, history: Sequence[str] = ()) -> RiskAssessment:
@@ -96,11 +94,7 @@ class HavenSafety:
             and not self.semantic_ready
             and self.semantic_status == "loading"
         ):
-            try:
-                self._install(self._loader())
-            except Exception as exc:
-                self.semantic_status = f"unavailable: {exc}"
-                log.warning("semantic safety layer unavailable, lexicon only: %s", exc)
+            self._load_now()
         return self.assessor.assess(text, tuple(history))
 
     def plan(

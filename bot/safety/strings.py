@@ -8,25 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.i18n import LANGUAGES, t
-
-SAFETY_KEYS = (
-    "safety.crisis_reply",
-    "safety.helper_reply",
-    "safety.resources_header",
-    "safety.emergency_line",
-    "safety.resource_call",
-    "safety.resource_text",
-    "safety.fallback",
-)
-
-
-def language_of(tag: str | None) -> str:
-    """ "es-MX" -> "es"; anything unsupported -> "en"."""
-    base = (tag or "en").replace("_", "-").split("-")[0].lower()
-    return base if base in LANGUAGES else "en"
+from bot.i18n import language_for_locale, t
 
 
 def text(key: str, language: str | None, **fmt: Any) -> str:
-    """The sentence for ``key`` in ``language`` (English when missing), formatted."""
-    return t(key, language_of(language), **fmt)
+    """The sentence for ``key`` in ``language`` ("es-MX" reads as "es"; English when missing)."""
+    return t(key, language_for_locale(language), **fmt)

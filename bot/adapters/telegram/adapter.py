@@ -13,7 +13,7 @@ import logging
 from typing import Protocol
 
 from telegram import Bot, BotCommand, BotCommandScopeAllGroupChats, Update
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 from telegram.request import HTTPXRequest
 
 from bot.adapters.ordering import ChatQueues
@@ -213,7 +213,7 @@ class TelegramAdapter:
         if update.callback_query is not None:
             await self._acknowledge_press(update, remove_buttons=not shared)
         reply_to = None
-        if incoming.chat_kind.value == "group" and incoming.message_id and not incoming.action:
+        if shared and incoming.message_id and not incoming.action:
             reply_to = int(incoming.message_id)
         writer = ReplyWriter(
             self.bot, chat_id, self.paces.get(incoming.chat_id),
@@ -259,15 +259,12 @@ class TelegramAdapter:
         assert query is not None
         message = query.message
         if message is not None:
-            with contextlib.suppress(TelegramError, RateLimited):
-                try:
-                    await calls.call(
-                        lambda: self.bot.edit_message_reply_markup(
-                            chat_id=message.chat.id, message_id=message.message_id, reply_markup=None
-                        )
+            with contextlib.suppress(TelegramError, RateLimited):  # BadRequest too: already gone
+                await calls.call(
+                    lambda: self.bot.edit_message_reply_markup(
+                        chat_id=message.chat.id, message_id=message.message_id, reply_markup=None
                     )
-                except BadRequest:
-                    pass
+                )
 
 
 def _chat_key(update: Update) -> str:
