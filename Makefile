@@ -18,7 +18,7 @@ export TRANSFORMERS_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: venv run test test-fast lint format bench clean
+.PHONY: venv run test test-fast lint format bench safety-model clean
 
 venv: $(STAMP) $(CONVERTER)
 
@@ -78,6 +78,12 @@ bench: venv
 	$(PY) -m bench.safety_latency
 	$(PY) -m bench.safety_layers --split test
 	$(PY) -m bench.telegram_load
+
+# Retrain the safety classifier from bot/safety/assets/labeled.jsonl (~12 min on 2 cores):
+# the encoder's adapter on the train split, then the head and its thresholds.
+safety-model: venv
+	$(PY) -m bot.safety.train_encoder
+	$(PY) -m bot.safety.train_head
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

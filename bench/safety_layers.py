@@ -82,8 +82,9 @@ def main() -> int:
             f"{name:<15}{report.crisis_recall:>8.3f}{report.non_crisis_high:>17.3f}"
             f"{report.non_crisis_elevated_plus:>18.3f}{report.crisis_precision:>11.3f}"
         )
-    # The forum-style posts (longer, implicit) apart from the older short messages.
-    for source in ("forum-style-v2", None):
+    # Each batch of the set apart: short messages, forum-style posts, long posts.
+    sources = sorted({r.get("source") or "" for r in rows if r.get("split") == args.split})
+    for source in [s or None for s in sources]:
         subset = [
             Example(r["text"], r["label"])
             for r in rows

@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from bot.safety.encoder_adapter import ADAPTER_PATH, apply_adapter
 from bot.safety.lexicon import LexiconResult
 from bot.safety.rules import STEP_LEVEL
 from bot.safety.types import RiskLevel
@@ -60,7 +61,8 @@ _T = TypeVar("_T")
 ENCODER_THREADS = 1
 # Linear layers in int8 (dynamic quantisation): 3.3x faster here (p50 14.4 ->
 # 4.3 ms under load). It moves the vectors (cosine 0.89-0.95 to float32), so the
-# head is trained on the same int8 encoder; ENCODER_ID records which one.
+# head is trained on the same int8 encoder; ENCODER_ID records which one (and
+# Encoder.encoder_id adds the tuned adapter's id, see encoder_adapter.py).
 QUANTIZE = True
 ENCODER_ID = (
     "all-minilm-l6-v2/mean-pool/int8-linear" if QUANTIZE else "all-minilm-l6-v2/mean-pool/fp32"
@@ -188,15 +190,15 @@ class Head:
             b_select=np.array(self.b_select, dtype=np.float32),
         )
 
-    def check_features(self) -> None:
-        """A head trained with other lexicon features would read them wrongly: refuse it."""
+    def check_features(self, encoder_id: str) -> None:
+        """A head trained with other lexicon features or vectors would read them wrongly."""
         if self.feature_names != FEATURE_NAMES or self.w_level.shape[0] != INPUT_DIM:
             raise SemanticUnavailable(
                 "the trained head does not match the lexicon's features; retrain it"
             )
-        if self.encoder_id != ENCODER_ID:
+        if self.encoder_id != encoder_id:
             raise SemanticUnavailable(
-                f"the head was trained on {self.encoder_id or 'another encoder'}, not {ENCODER_ID}"
+                f"the head was trained on {self.encoder_id or 'another encoder'}, not {encoder_id}"
             )
 
     def predict(self, inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -233,7 +235,12 @@ def model_path() -> str:
 class Encoder:
     """MiniLM with mean pooling: the same vectors sentence-transformers gives, without it."""
 
-    def __init__(self, path: str | None = None, threads: int = ENCODER_THREADS) -> None:
+    def __init__(
+        self,
+        path: str | None = None,
+        threads: int = ENCODER_THREADS,
+        adapter: Path | None = ADAPTER_PATH,
+    ) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         import torch
@@ -244,6 +251,10 @@ class Encoder:
         self.tokenizer: Any = AutoTokenizer.from_pretrained(folder)
         model = AutoModel.from_pretrained(folder)
         model.eval()
+        self.encoder_id = ENCODER_ID
+        if adapter is not None and adapter.exists():
+            # Merged before quantisation: the tuned encoder costs what the plain one did.
+            self.encoder_id += f"/lora:{apply_adapter(model, adapter)}"
         # MiniLM's own word-piece table: a bag-of-pieces vector of a whole post for free.
         self.static_table: np.ndarray = (
             model.embeddings.word_embeddings.weight.detach().numpy().astype(np.float32)
@@ -303,6 +314,16 @@ class Encoder:
         self._worker.shutdown(wait=False)
 
     def _encode_ids(self, seqs: list[list[int]]) -> np.ndarray:
+        with self._torch.inference_mode():
+            pooled = self.forward(self.model, seqs)
+        return pooled.numpy().astype(np.float32)
+
+    def forward(self, model: Any, seqs: list[list[int]]) -> Any:
+        """One padded pass of ``model`` over word-piece rows: unit-length mean-pooled vectors.
+
+        Training (``train_encoder``) calls it too, with gradients, so the tuned
+        encoder learns on exactly the vectors grading reads.
+        """
         torch = self._torch
         longest = max(len(ids) for ids in seqs) + 2
         input_ids = torch.full((len(seqs), longest), self._pad, dtype=torch.long)
@@ -311,12 +332,10 @@ class Encoder:
             full = [self._cls, *ids, self._sep]
             input_ids[row, : len(full)] = torch.tensor(full, dtype=torch.long)
             mask[row, : len(full)] = 1
-        with torch.inference_mode():
-            out = self.model(input_ids=input_ids, attention_mask=mask).last_hidden_state
+        out = model(input_ids=input_ids, attention_mask=mask).last_hidden_state
         weights = mask.unsqueeze(-1).to(out.dtype)
         pooled = (out * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1e-9)
-        pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
-        return pooled.numpy().astype(np.float32)
+        return torch.nn.functional.normalize(pooled, p=2, dim=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -393,8 +412,8 @@ class SemanticClassifier:
             )
         try:
             head = Head.load(head_path)
-            head.check_features()
             encoder = Encoder(model_dir)
+            head.check_features(encoder.encoder_id)
         except SemanticUnavailable:
             raise
         except Exception as exc:  # any import or load failure leaves the lexicon in charge

@@ -192,3 +192,54 @@ def test_a_film_in_one_sentence_of_a_long_post_does_not_cancel_another(lexicon: 
     assert (
         scan(lexicon, "We watched a film. The main guy kills himself.").level < RiskLevel.ELEVATED
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Five years ago today I was in a hospital bed after trying to end my life. Today I got my nursing licence.",
+        "It's the anniversary of my suicide attempt and I'm doing well now",
+        "5 Jahre nach meinem Suizidversuch: heute ist meine Tochter geboren",
+        "Hace cinco años intenté quitarme la vida y hoy me gradué",
+        "Il y a dix ans, j'ai tenté de me suicider. Aujourd'hui je vais bien.",
+    ],
+)
+def test_an_attempt_years_ago_is_not_danger_now(lexicon: Lexicon, text: str) -> None:
+    """Recovery stories: the past attempt must not pair with "today" into a high grade."""
+    result = scan(lexicon, text)
+    assert result.level < RiskLevel.HIGH
+    assert not {"en.attempted", "en.took_them", "de.versuch", "es.intento", "fr.tentative"} & {
+        h.rule_id for h in result.hits
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I tried to kill myself last week and nobody knows",
+        "I attempted suicide yesterday",
+        "mon fils adolescent a fait une tentative de suicide hier",
+        "Ich hatte letzte Nacht einen Suizidversuch",
+    ],
+)
+def test_a_recent_attempt_still_counts(lexicon: Lexicon, text: str) -> None:
+    assert scan(lexicon, text).level == RiskLevel.HIGH
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my girlfriend keeps saying everyone would be better off without her",
+        "my brother told me he doesn't see the point in living anymore",
+        "my best friend said she wishes she was dead",
+    ],
+)
+def test_passive_ideation_reported_about_someone_else(lexicon: Lexicon, text: str) -> None:
+    result = scan(lexicon, text)
+    assert result.level == RiskLevel.ELEVATED
+    assert "third_party" in result.categories
+    assert result.first_person_level == RiskLevel.NONE
+
+
+def test_a_joke_about_someone_elses_cooking_is_not_third_party_risk(lexicon: Lexicon) -> None:
+    assert scan(lexicon, "she said we would be better off without her cooking lol").hits == ()

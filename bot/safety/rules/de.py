@@ -10,6 +10,9 @@ _PERSON = (
     r"cousine|schuler|schulerin|kumpel)"
 )
 
+# Ein Versuch vor Jahren ist Geschichte, keine Gefahr jetzt (Genesungsberichte, Jahrestage).
+_LONG_AGO = r"\bvor (?:\d+|einem|zwei|drei|vier|funf|sechs|sieben|acht|neun|zehn|vielen|einigen|ein paar) jahren\b|\b(?:\d+|zwei|drei|vier|funf|sechs|sieben|acht|neun|zehn) jahre? (?:nach|her|seit|spater)\b|\bals ich (?:\d+|ein kind|jugendlich|teenager) war\b|\bjahrestag\b"
+
 RULES: list[RuleSpec] = [
     RuleSpec(
         "de.timing",
@@ -78,6 +81,7 @@ RULES: list[RuleSpec] = [
         "behaviour",
         r"\b(?:suizidversuch|selbstmordversuch)\b|\bhabe versucht,? mich umzubringen\b|\bhabe (?:alle|viele|eine packung) tabletten genommen\b",
         (SI,),
+        unless=_LONG_AGO,
     ),
     RuleSpec(
         "de.letzte",

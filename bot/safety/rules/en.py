@@ -19,6 +19,8 @@ _PERSON = (
     r"he|she|they|he's|she's|they're)"
 )
 _THEM_SELF = r"(?:himself|herself|themselves|themself)"
+# An attempt years ago is history, not danger now: recovery stories and anniversaries.
+_LONG_AGO = r"\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|many|several|some|a few|few) years? (?:ago|since|after|later|on|clean|sober)\b|\bback in (?:19|20)\d\d\b|\bwhen i was (?:\d+|a (?:kid|child|teen|teenager))\b|\b(?:in|during) (?:high school|middle school|college|uni|my teens|my twenties)\b|\banniversary\b"
 # A sentence about play, sport, screen or trivia: "jump off the bridge" is a move there.
 _PLAY = r"\b(?:game|games|gaming|level|levels|quest|mission|boss|player|players|character|npc|speedrun|glitch|minecraft|fortnite|gta|zelda|mario|skyrim|roblox|movie|film|scene|episode|stunt|stuntman|bungee|parkour|diving|dive|cliff diving|swim|swimming|lake|river|pool|quiz|trivia|bet|fact|facts|world record|in the world|tourist|tourists|view|views|photo|photos|architect|architecture|engineering)\b"
 
@@ -349,6 +351,7 @@ RULES: list[RuleSpec] = [
         "behaviour",
         r"\b(?:tried|attempted|try|trying|attempt|attempting|almost managed|nearly managed) to (?:kill myself|end my life|take my (?:own )?life|commit suicide|hang myself|overdose|end it)\b|\bmy (?:last |first |second |third |recent |latest )?(?:suicide )?attempt\b|\bsurvived (?:an|my|a) (?:suicide )?attempt\b",
         (SI,),
+        unless=_LONG_AGO,
     ),
     RuleSpec(
         "en.on_edge",
@@ -460,6 +463,15 @@ RULES: list[RuleSpec] = [
         first_person=False,
     ),
     RuleSpec(
+        # Passive ideation reported about someone else: "my girlfriend keeps saying
+        # everyone would be better off without her".
+        "en.tp_passive",
+        "third_party",
+        rf"\b{_PERSON} (?:really |keeps |kept |has been |always )?(?:says?|said|saying|told me|tells me|texted|texts|posted|posts|mentioned|wrote) (?:to me )?(?:that )?(?:(?:everyone|everybody|we|people|the world|(?:his|her|their) family) would be (?:better off|happier|fine) without (?:him|her|them)(?=\s*(?:$|[.!?,;:]|around\b|anymore\b|here\b|now\b|and\b|so\b|but\b))|(?:he|she|they) (?:doesn't|does not|don't|do not|can't|cannot) see (?:the|any) point (?:in|of) (?:living|life|going on|being alive|being here)|(?:he|she|they) wish(?:es)? (?:he|she|they) (?:was|were|had never been) (?:dead|gone|born|never born)|(?:he|she|they) (?:wants?|wanted) to (?:disappear|vanish|not wake up|sleep forever))",
+        (TP, SI),
+        first_person=False,
+    ),
+    RuleSpec(
         "en.tp_suicidal",
         "third_party",
         rf"\b{_PERSON} (?:is|are|has been|have been|'s|seems|seem|was|were|might be|may be|could be|sounds|sound|became|got|keeps being|feels|feel) (?:really |so |very |actively |quite |kind of |kinda |possibly |maybe )?(?:suicidal|self-harming|cutting|in crisis|talking about (?:suicide|dying|death|killing {_THEM_SELF}|ending it))\b",
@@ -541,6 +553,7 @@ RULES: list[RuleSpec] = [
         "behaviour",
         r"\b(?:already|just) (?:took|swallowed|taken) (?:them|it|the pills|all of them|the lot)\b|\bpills (?:are )?(?:kicking in|starting to work)\b|\battempted (?:suicide|last night|again|yesterday|this morning|today)\b|\bsuicide attempt\b",
         (SI,),
+        unless=_LONG_AGO,
     ),
     RuleSpec(
         "en.about_to",

@@ -10,6 +10,9 @@ _PERSON = (
     r"compa|roomie|vecino|vecina)"
 )
 
+# Un intento de hace años es historia, no un peligro ahora (relatos de recuperación, aniversarios).
+_LONG_AGO = r"\bhace (?:\d+|un|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|muchos|varios|unos) anos\b|\b(?:\d+|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez) anos (?:despues|desde)\b|\bcuando (?:tenia \d+|era (?:nino|nina|adolescente|joven))\b|\baniversario\b"
+
 RULES: list[RuleSpec] = [
     RuleSpec(
         "es.timing", "timing", r"\\b(?:esta noche|ya lo decidi|tengo un plan|hoy mismo)\\b", ()
@@ -76,6 +79,7 @@ RULES: list[RuleSpec] = [
         "behaviour",
         r"\b(?:intente|he intentado|intento de) (?:matarme|suicidarme|quitarme la vida|suicidio)\b|\bme tome (?:todas|un monton de|muchas) (?:las )?pastillas\b",
         (SI,),
+        unless=_LONG_AGO,
     ),
     RuleSpec(
         "es.despedida",

@@ -9,6 +9,9 @@ _PERSON = (
     r"copain|copine|partenaire|mari|femme|colocataire|coloc|cousin|cousine|eleve|collegue)"
 )
 
+# Une tentative d'il y a des années est du passé, pas un danger actuel (récits de rétablissement).
+_LONG_AGO = r"\bil y a (?:\d+|un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|plusieurs|quelques) ans\b|\b(?:\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix) ans (?:apres|plus tard|depuis)\b|\bquand j'(?:avais \d+ ans|etais (?:ado|adolescente?|enfant|petite?))\b|\banniversaire\b"
+
 RULES: list[RuleSpec] = [
     RuleSpec("fr.timing", "timing", r"\\b(?:ce soir|cette nuit|j'ai decide|j'ai un plan)\\b", ()),
     RuleSpec(
@@ -72,6 +75,7 @@ RULES: list[RuleSpec] = [
         "behaviour",
         r"\b(?:tentative de suicide|j'ai essaye de me (?:tuer|suicider)|j'ai tente de me (?:tuer|suicider))\b|\bj'ai (?:pris|avale) (?:tous|toutes|une boite de) (?:mes |les )?(?:cachets|pilules|comprimes|medicaments)\b",
         (SI,),
+        unless=_LONG_AGO,
     ),
     RuleSpec(
         "fr.dernier",
