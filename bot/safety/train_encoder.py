@@ -148,8 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(THREADS)
     train = [r for r in load_rows(args.data) if r.split == "train"]
     print(f"tuning on {len(train)} train-split examples (val and test unseen)", file=sys.stderr)
-    # The untuned encoder only tokenises and picks units; the selector is the one
-    # train_head fits, from static vectors, which the adapter does not touch.
+    # The untuned encoder only tokenises and picks units, with a selector fitted as
+    # train_head fits its own (static vectors, which the adapter does not touch).
     plain = Encoder(adapter=None)
     levels = np.array([r.level for r in train])
     w_select, b_select = fit_selector(static_rows(plain, [r.text for r in train]), levels)
