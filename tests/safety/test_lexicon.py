@@ -243,3 +243,21 @@ def test_passive_ideation_reported_about_someone_else(lexicon: Lexicon, text: st
 
 def test_a_joke_about_someone_elses_cooking_is_not_third_party_risk(lexicon: Lexicon) -> None:
     assert scan(lexicon, "she said we would be better off without her cooking lol").hits == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("j'ai le goût de me faire mal pis ça me fait peur", RiskLevel.ELEVATED),
+        ("je me fais du mal depuis l'année dernière, en cachette", RiskLevel.HIGH),
+        ("Une amie a posté une story d'adieu sur Snap et ne répond plus", RiskLevel.HIGH),
+        ("ich verletz mich seit ich 13 bin", RiskLevel.HIGH),
+        ("Alle wären besser dran ohne mich", RiskLevel.ELEVATED),
+        # the same words in everyday senses
+        ("J'ai écrit un message d'adieu à mes collègues pour mon départ à la retraite", RiskLevel.NONE),
+        ("je me fais mal au dos en courant", RiskLevel.NONE),
+        ("ich verletze mich beim Fußball oft", RiskLevel.NONE),
+    ],
+)
+def test_colloquial_french_and_german(lexicon: Lexicon, text: str, level: RiskLevel) -> None:
+    assert scan(lexicon, text).level == level

@@ -36,7 +36,7 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "de.besser_ohne_mich",
         "passive",
-        r"\b(?:ohne mich|wenn ich weg ware|wenn ich tot ware) (?:waren|ware|ist|sind) (?:alle|es|sie|die welt) (?:besser|leichter)\b|\bniemand wurde mich vermissen\b|\bniemand wurde es merken\b",
+        r"\b(?:ohne mich|wenn ich weg ware|wenn ich tot ware) (?:waren|ware|ist|sind) (?:alle|es|sie|die welt) (?:besser|leichter)\b|\b(?:alle|jeder|die welt|meine familie|ihr) (?:waren|ware) (?:ohne mich besser dran|besser dran ohne mich)\b|\bniemand wurde mich vermissen\b|\bniemand wurde es merken\b",
         (SI,),
     ),
     RuleSpec(
@@ -92,7 +92,7 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "de.ritzen",
         "self_harm_recent",
-        r"\bhabe mich (?:wieder |gestern |heute )?(?:geritzt|geschnitten|verletzt|verbrannt)\b|\bich ritze mich\b",
+        r"\bhabe mich (?:wieder |gestern |heute )?(?:geritzt|geschnitten|verletzt|verbrannt)\b|\bich ritze mich\b|\bich (?:verletz|verletze|schneide) mich (?:selbst|seit|immer|oft|wieder|heimlich)\b",
         (SH,),
     ),
     RuleSpec(

@@ -67,8 +67,10 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "fr.plan",
         "plan",
-        r"\blettre d'adieu\b|\bj'ai (?:les cachets|une corde|un plan)\b|\bce soir (?:je le fais|c'est la fin)\b",
+        r"\b(?:lettre|message|story|video|texto) d'adieu\b|\bj'ai (?:les cachets|une corde|un plan)\b|\bce soir (?:je le fais|c'est la fin)\b",
         (SI,),
+        # A farewell to colleagues, a school or a club is not a goodbye to life.
+        unless=r"\b(?:retraite|collegues?|depart|demenag\w*|boulot|travail|bureau|ecole|lycee|fac|stage|equipe|club|pot)\b",
     ),
     RuleSpec(
         "fr.tentative",
@@ -86,13 +88,13 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "fr.scarif",
         "self_harm_recent",
-        r"\bje me suis (?:encore |de nouveau )?(?:coupe|coupee|scarifie|scarifiee|brule|brulee|fait du mal)\b|\bje me scarifie\b",
+        r"\bje me suis (?:encore |de nouveau )?(?:coupe|coupee|scarifie|scarifiee|brule|brulee|fait du mal)\b|\bje me (?:scarifie|mutile)\b|\bje me fais (?:du )?mal (?:depuis|encore|en cachette|tous les|souvent)\b",
         (SH,),
     ),
     RuleSpec(
         "fr.scarif_envie",
         "self_harm_urge",
-        r"\b(?:envie|besoin) de (?:me scarifier|me couper|me faire du mal)\b|\b(?:automutilation|scarification)\b",
+        r"\b(?:envie|besoin|le gout) de (?:me scarifier|me couper|me faire (?:du )?mal)\b|\b(?:automutilation|scarification)\b",
         (SH,),
     ),
     RuleSpec(
