@@ -24,7 +24,9 @@ _CLAUSE_BREAK = re.compile(
 _WORDS = re.compile(r"[\w'-]+")
 # A first-person phrase whose subject is someone else ("someone might be thinking about suicide").
 _OTHER_SUBJECT = re.compile(
-    r"\b(?:someone|somebody|people|person|he|she|they|students?|kids?|teens?|friends?|anyone|others|mi amig[oa]|alguien|jemand|quelqu'un)\b"
+    r"\b(?:someone|somebody|people|person|he|she|they|students?|kids?|teens?|friends?|anyone|others|"
+    r"dad|mum|mom|father|mother|brother|sister|husband|wife|son|daughter|partner|boyfriend|girlfriend|"
+    r"mi amig[oa]|alguien|jemand|quelqu'un)\b"
 )
 _SELF_WORD = re.compile(r"\b(?:i|i'm|me|my|myself|yo|ich|je|j')\b")
 SUBJECT_WINDOW = 4

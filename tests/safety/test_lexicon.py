@@ -261,3 +261,39 @@ def test_a_joke_about_someone_elses_cooking_is_not_third_party_risk(lexicon: Lex
 )
 def test_colloquial_french_and_german(lexicon: Lexicon, text: str, level: RiskLevel) -> None:
     assert scan(lexicon, text).level == level
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my husband has taken the day off and has already bought a ring",
+        "she took my phone for a week",
+        "they took him to the vet this morning",
+        "the album is about the singer's year after her brother's suicide attempt",
+        "I keep replaying it. Was that him saying goodbye?",
+        "dad relapsed again and i'm the one everyone calls",
+    ],
+)
+def test_everyday_sentences_in_long_posts_are_not_crisis(lexicon: Lexicon, text: str) -> None:
+    """False alarms seen on val posts: other people's actions read as the writer's danger."""
+    assert scan(lexicon, text).level < RiskLevel.ELEVATED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my friend just took a whole bottle of pills",
+        "my roommate took an overdose and isn't answering",
+        "I had a suicide attempt last month",
+        "I'm saying my goodbyes",
+        "my mom found out i relapsed again",
+    ],
+)
+def test_the_dangerous_versions_still_count(lexicon: Lexicon, text: str) -> None:
+    assert scan(lexicon, text).level == RiskLevel.HIGH
+
+
+def test_ich_kann_nicht_mehr_alone_is_distress(lexicon: Lexicon) -> None:
+    """Usually exhaustion; the semantic layer weighs the rest of the post."""
+    assert scan(lexicon, "ich kann nicht mehr").level == RiskLevel.CONCERN
+    assert scan(lexicon, "ich will nicht mehr leben").level == RiskLevel.ELEVATED

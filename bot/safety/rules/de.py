@@ -29,7 +29,7 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "de.nicht_mehr_leben",
         "passive",
-        r"\b(?:ich )?(?:will|mochte|kann) nicht mehr (?:leben|da sein|hier sein|existieren|weitermachen|aufwachen)\b|\bich kann nicht mehr\b",
+        r"\b(?:ich )?(?:will|mochte|kann) nicht mehr (?:leben|da sein|hier sein|existieren|weitermachen|aufwachen)\b",
         (SI,),
         negatable=False,
     ),
@@ -104,7 +104,7 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "de.belastung",
         "distress",
-        r"\bich fuhle mich (?:so |total |sehr |ganz )?(?:allein|einsam|leer|wertlos|hoffnungslos|depressiv|erschopft|verloren|uberfordert)\b|\bpanikattacken?\b|\bich hasse mich\b|\bich kann nicht aufhoren zu weinen\b",
+        r"\bich fuhle mich (?:so |total |sehr |ganz )?(?:allein|einsam|leer|wertlos|hoffnungslos|depressiv|erschopft|verloren|uberfordert)\b|\bpanikattacken?\b|\bich hasse mich\b|\bich kann nicht mehr\b|\bich kann nicht aufhoren zu weinen\b",
         (DI,),
     ),
     RuleSpec(

@@ -323,7 +323,7 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "en.last_message",
         "imminent",
-        r"\b(?:this|it) (?:is|will be|'ll be) my (?:last|final) (?:message|post|day|night|words|goodbye|time talking)\b|\bby the time (?:you|anyone|someone) (?:read|reads|sees|see) this\b|\b(?:goodbye|bye) (?:forever|everyone forever|cruel world|world)\b|\bthis is goodbye\b|\bsaying (?:my )?goodbyes?\b",
+        r"\b(?:this|it) (?:is|will be|'ll be) my (?:last|final) (?:message|post|day|night|words|goodbye|time talking)\b|\bby the time (?:you|anyone|someone) (?:read|reads|sees|see) this\b|\b(?:goodbye|bye) (?:forever|everyone forever|cruel world|world)\b|\bthis is goodbye\b|(?<!him\x20)(?<!her\x20)(?<!them\x20)(?<!he's\x20)(?<!she's\x20)\bsaying (?:my )?goodbyes?\b",
         (SI,),
     ),
     RuleSpec(
@@ -509,7 +509,7 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "en.tp_imminent",
         "third_party_imminent",
-        rf"\b{_PERSON} (?:just )?(?:took|swallowed|has taken|have taken|overdosed|od'd|is overdosing|cut (?:his|her|their) wrists|is on the (?:bridge|roof|ledge|edge|tracks)|has a (?:gun|knife|rope|noose)|locked (?:himself|herself|themselves) in|is (?:going to|gonna) (?:do it|jump|kill {_THEM_SELF}) (?:tonight|now|today|right now))\b",
+        rf"\b{_PERSON} (?:just )?(?:(?:took|swallowed|has taken|have taken) (?:(?:a|an|all(?: of)?|the|too many|some|a bunch of|a handful of|loads of|lots of|his|her|their|a whole (?:bottle|pack|box) of) )*(?:{_PILLS}|an overdose|them all)|overdosed|od'd|is overdosing|cut (?:his|her|their) wrists|is on the (?:bridge|roof|ledge|edge|tracks)|has a (?:gun|knife|rope|noose)|locked (?:himself|herself|themselves) in|is (?:going to|gonna) (?:do it|jump|kill {_THEM_SELF}) (?:tonight|now|today|right now))\b",
         (TP, SI),
         first_person=False,
     ),
@@ -551,7 +551,7 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "en.took_them",
         "behaviour",
-        r"\b(?:already|just) (?:took|swallowed|taken) (?:them|it|the pills|all of them|the lot)\b|\bpills (?:are )?(?:kicking in|starting to work)\b|\battempted (?:suicide|last night|again|yesterday|this morning|today)\b|\bsuicide attempt\b",
+        r"\b(?:already|just) (?:took|swallowed|taken) (?:them|it|the pills|all of them|the lot)\b|\bpills (?:are )?(?:kicking in|starting to work)\b|\battempted (?:suicide|last night|again|yesterday|this morning|today)\b|(?<!'s\x20)(?<!his\x20)(?<!her\x20)(?<!their\x20)\bsuicide attempt\b",
         (SI,),
         unless=_LONG_AGO,
     ),
