@@ -297,3 +297,21 @@ def test_ich_kann_nicht_mehr_alone_is_distress(lexicon: Lexicon) -> None:
     """Usually exhaustion; the semantic layer weighs the rest of the post."""
     assert scan(lexicon, "ich kann nicht mehr").level == RiskLevel.CONCERN
     assert scan(lexicon, "ich will nicht mehr leben").level == RiskLevel.ELEVATED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i want to say clearly: i don't have thoughts to hurt myself. my family is my reason",
+        "what surprises me is that i haven't had any urge to hurt myself through any of it",
+        "the pharmacy printout warns of an increased risk of suicidal thoughts in people under 25",
+        "my accountant is going to kill me when she sees this shoebox of receipts",
+    ],
+)
+def test_plain_denials_labels_and_hyperbole(lexicon: Lexicon, text: str) -> None:
+    assert scan(lexicon, text).level < RiskLevel.ELEVATED
+
+
+def test_the_same_thoughts_said_plainly_still_count(lexicon: Lexicon) -> None:
+    assert scan(lexicon, "i have thoughts of hurting myself every night").level >= RiskLevel.ELEVATED
+    assert scan(lexicon, "i've been having suicidal thoughts again").level >= RiskLevel.ELEVATED
