@@ -413,7 +413,11 @@ class SemanticClassifier:
         try:
             head = Head.load(head_path)
             encoder = Encoder(model_dir)
-            head.check_features(encoder.encoder_id)
+            try:
+                head.check_features(encoder.encoder_id)
+            except SemanticUnavailable:
+                encoder.close()  # its worker thread would outlive the refusal
+                raise
         except SemanticUnavailable:
             raise
         except Exception as exc:  # any import or load failure leaves the lexicon in charge

@@ -89,3 +89,15 @@ def test_the_shipped_head_was_trained_on_the_shipped_encoder() -> None:
             head.check_features(plain.encoder_id)
     else:
         head.check_features(plain.encoder_id)
+
+
+def test_loading_refuses_a_head_fitted_on_other_vectors(tmp_path: Path) -> None:
+    """What the service sees: a clear reason, and the lexicon carries on alone."""
+    from dataclasses import replace
+
+    from bot.safety.semantic import SemanticClassifier
+
+    stale = tmp_path / "head.npz"
+    replace(Head.load(HEAD_PATH), encoder_id="all-minilm-l6-v2/untuned").save(stale)
+    with pytest.raises(SemanticUnavailable, match="trained on all-minilm-l6-v2/untuned"):
+        SemanticClassifier.load(stale)
