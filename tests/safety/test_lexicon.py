@@ -254,7 +254,10 @@ def test_a_joke_about_someone_elses_cooking_is_not_third_party_risk(lexicon: Lex
         ("ich verletz mich seit ich 13 bin", RiskLevel.HIGH),
         ("Alle wären besser dran ohne mich", RiskLevel.ELEVATED),
         # the same words in everyday senses
-        ("J'ai écrit un message d'adieu à mes collègues pour mon départ à la retraite", RiskLevel.NONE),
+        (
+            "J'ai écrit un message d'adieu à mes collègues pour mon départ à la retraite",
+            RiskLevel.NONE,
+        ),
         ("je me fais mal au dos en courant", RiskLevel.NONE),
         ("ich verletze mich beim Fußball oft", RiskLevel.NONE),
     ],
@@ -313,5 +316,40 @@ def test_plain_denials_labels_and_hyperbole(lexicon: Lexicon, text: str) -> None
 
 
 def test_the_same_thoughts_said_plainly_still_count(lexicon: Lexicon) -> None:
-    assert scan(lexicon, "i have thoughts of hurting myself every night").level >= RiskLevel.ELEVATED
+    assert (
+        scan(lexicon, "i have thoughts of hurting myself every night").level >= RiskLevel.ELEVATED
+    )
     assert scan(lexicon, "i've been having suicidal thoughts again").level >= RiskLevel.ELEVATED
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        (
+            "everyone in this house would honestly be better off if i wasnt in it",
+            RiskLevel.ELEVATED,
+        ),
+        ("itd be easier for everyone if i just wasnt around anymore", RiskLevel.ELEVATED),
+        ("most nights i pray that i just don't wake up", RiskLevel.ELEVATED),
+        (
+            "if i just didnt wake up one of these mornings id feel kind of relieved",
+            RiskLevel.ELEVATED,
+        ),
+        ("i keep thinking i'd like to just not exist for a while", RiskLevel.ELEVATED),
+        (
+            "i've written letters to my sister and my mom and put them where they'll be found",
+            RiskLevel.HIGH,
+        ),
+        ("thank you all, this will be my last time here", RiskLevel.HIGH),
+        # the same words in everyday senses
+        ("i hope i don't wake up late tomorrow, big exam", RiskLevel.NONE),
+        ("it'd be easier if i wasn't so tired all the time", RiskLevel.NONE),
+        ("i wrote a birthday note and left it where she'll find it", RiskLevel.NONE),
+        ("i'd rather not be here at this party honestly", RiskLevel.NONE),
+    ],
+)
+def test_implicit_passive_ideation_spelled_loosely(
+    lexicon: Lexicon, text: str, level: RiskLevel
+) -> None:
+    """Phrasings found missed in train/val long posts (2026-11 round)."""
+    assert scan(lexicon, text).level == level

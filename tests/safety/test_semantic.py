@@ -41,7 +41,7 @@ def test_held_out_quality(
     ]
     assert len(held_out) >= 400
     report = evaluate(held_out, full_assessor.assess)
-    # Measured 0.918 / 0.009 / 0.179 (docs/safety.md).
+    # Measured 0.918 / 0.009 / 0.184 (docs/safety.md).
     assert report.crisis_recall >= 0.89
     assert report.non_crisis_high <= 0.04
     assert report.non_crisis_elevated_plus <= 0.21
@@ -58,10 +58,10 @@ def test_held_out_quality_on_long_forum_posts(
     ]
     assert len(posts) >= 200
     report = evaluate(posts, full_assessor.assess)
-    # Measured 0.940 / 0.000 / 0.224; the untuned encoder's head: 0.881 / 0.068 / 0.660.
+    # Measured 0.940 / 0.000 / 0.233; the untuned encoder's head: 0.881 / 0.068 / 0.660.
     assert report.crisis_recall >= 0.90
     assert report.non_crisis_high <= 0.03
-    assert report.non_crisis_elevated_plus <= 0.25
+    assert report.non_crisis_elevated_plus <= 0.26  # a post or two of slack around 0.233
 
 
 def test_held_out_quality_when_buried_in_long_posts(
@@ -77,7 +77,7 @@ def test_held_out_quality_when_buried_in_long_posts(
         at = int(rng.integers(0, 6))
         buried.append(Example(" ".join([*others[:at], text, *others[at:]]), label))
     report = evaluate(buried, full_assessor.assess)
-    # Measured 0.810 / 0.024 / 0.434 (docs/safety.md): five calm messages joined around a
+    # Measured 0.814 / 0.024 / 0.434 (docs/safety.md): five calm messages joined around a
     # crisis one make a post full of distress, the hardest case for false alarms.
     assert report.crisis_recall >= 0.75
     assert report.non_crisis_high <= 0.06

@@ -71,6 +71,33 @@ RULES: list[RuleSpec] = [
         (SI,),
     ),
     RuleSpec(
+        # The same thought with the words spread out: "everyone in this house would
+        # honestly be better off if i wasnt in it", "easier for everyone if i wasn't around".
+        "en.better_off_loose",
+        "passive",
+        r"\b(?:everyone|everybody|they|my family|my kids|my parents|the world|people)\b[^.!?]{0,30}?\b(?:would|will|'d) (?:honestly |probably |really |all |just |so much |much )*be (?:so much |much |a lot )?(?:better off|happier) (?:without (?:me|having to \w+ (?:for|about) me)|if i (?:just )?(?:was|were|wasn't|weren't|wasnt|werent) (?:not )?(?:here|around|in it|alive|gone|there)|with a different (?:mum|mom|mother|dad|father))\b"
+        r"|\b(?:easier|better|simpler) (?:for (?:everyone|everybody|them|all of them|my \w+) )?if i (?:just )?(?:wasn't|was not|wasnt|weren't|were not|werent) (?:here|around|alive|in it|in the picture)\b"
+        r"|\bif i (?:just )?(?:wasn't|was not|wasnt) (?:here|around) anymore\b",
+        (SI,),
+    ),
+    RuleSpec(
+        "en.not_exist",
+        "passive",
+        r"\b(?:i'd|i would|id) (?:like|love|rather|prefer) to (?:just )?(?:not exist|stop existing|not be here|not be alive)\b"
+        r"|\b(?:easier|nicer|better|rest) to (?:just )?(?:stop existing|not exist|not be alive)\b|\b(?:just )?want to not be (?:here|alive)\b"
+        r"|\b(?:rather|prefer to) not (?:be alive|exist|be here at all)\b|\bnot being here at all sounds\b"
+        r"|\bstop existing (?:quietly|for good|altogether|permanently)\b",
+        (SI,),
+    ),
+    RuleSpec(
+        "en.letters_found",
+        "plan",
+        r"\b(?:wrote|written|writing|left|leave|put) (?:a |the |my |some )?(?:letters?|notes?|them|it)\b[^.!?]{0,80}\bwhere (?:they|she|he|you|someone|people|my \w+)(?:'ll|ll| will)? (?:find|be found)\b"
+        r"|\bwhere (?:they|it)(?:'ll|ll| will) be found\b",
+        (SI,),
+        unless=r"\b(?:birthday|anniversary|valentine\w*|surprise|gift|present|christmas|love note|lunchbox|treasure hunt|scavenger)\b",
+    ),
+    RuleSpec(
         "en.better_off_dead",
         "passive",
         r"\b(?:i'd|i would|i'm|i am|i'll) be better off dead\b|\bbetter off dead\b",
@@ -85,7 +112,10 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "en.hope_die",
         "passive",
-        r"\bhope (?:i|that i) (?:die|don't wake up|never wake up|get hit by|get cancer|catch something and die)\b",
+        r"\bhope (?:i|that i) (?:die|(?:don't|never) wake up(?! (?:late|early|in time|on time|too|before|until|till|with|at \d))|get hit by|get cancer|catch something and die)\b"
+        r"|\b(?:hope|hoping|hoped|pray|praying|prayed)(?: that)? (?:i|i'll|i will) (?:just )?(?:don't|do not|dont|won't|will not|wont|never|didn't|didnt) wake(?: up)?\b(?! (?:up|late|early|in time|on time|too|before|until|till|with|at \d))"
+        r"|\bhop(?:e|ing) not to wake up\b|\b(?:wouldn't|would not|wouldnt) (?:be sorry|mind|care) not to wake up\b"
+        r"|\bif i (?:just )?(?:didn't|did not|didnt|don't|dont|never) (?:woke|wake) up\b(?! (?:late|early|in time|on time|too|before|until|till|with|at \d))[^.!?]{0,50}\b(?:ok|okay|fine|relieved|relief|alright|at peace)\b",
         (SI,),
     ),
     RuleSpec(
@@ -325,7 +355,7 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "en.last_message",
         "imminent",
-        r"\b(?:this|it) (?:is|will be|'ll be) my (?:last|final) (?:message|post|day|night|words|goodbye|time talking)\b|\bby the time (?:you|anyone|someone) (?:read|reads|sees|see) this\b|\b(?:goodbye|bye) (?:forever|everyone forever|cruel world|world)\b|\bthis is goodbye\b|(?<!him\x20)(?<!her\x20)(?<!them\x20)(?<!he's\x20)(?<!she's\x20)\bsaying (?:my )?goodbyes?\b",
+        r"\b(?:this|it) (?:is|will be|'ll be) my (?:last|final) (?:message|post|day|night|words|goodbye|time talking|time here|time posting)\b|\bby the time (?:you|anyone|someone) (?:read|reads|sees|see) this\b|\b(?:goodbye|bye) (?:forever|everyone forever|cruel world|world)\b|\bthis is goodbye\b|(?<!him\x20)(?<!her\x20)(?<!them\x20)(?<!he's\x20)(?<!she's\x20)\bsaying (?:my )?goodbyes?\b",
         (SI,),
     ),
     RuleSpec(
