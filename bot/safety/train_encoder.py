@@ -37,6 +37,7 @@ from bot.safety.train_head import (
     fit_selector,
     load_rows,
     static_rows,
+    unit_scorer,
 )
 
 RANK = 16
@@ -154,8 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     levels = np.array([r.level for r in train])
     w_select, b_select = fit_selector(static_rows(plain, [r.text for r in train]), levels)
 
-    def score_units(units: np.ndarray) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-(units @ w_select + b_select)))
+    score_units = unit_scorer(w_select, b_select)
 
     posts = as_labelled(train)
     if args.composed:

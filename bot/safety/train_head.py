@@ -144,6 +144,15 @@ def fit_selector(static: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
     return w[:, 0].astype(np.float32), float(b[0])
 
 
+def unit_scorer(w_select: np.ndarray, b_select: float) -> Callable[[np.ndarray], np.ndarray]:
+    """The fitted selector as the window applies it (``Head.unit_scores`` at run time)."""
+
+    def score(units: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-(units @ w_select + b_select)))
+
+    return score
+
+
 def fit_softmax(
     x: np.ndarray, y: np.ndarray, weights: np.ndarray, l2: float = L2
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -342,8 +351,7 @@ def main(argv: list[str] | None = None) -> int:
         static_rows(encoder, [r.text for r in seen]), np.array([r.level for r in seen])
     )
 
-    def score_units(units: np.ndarray) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-(units @ w_select + b_select)))
+    score_units = unit_scorer(w_select, b_select)
 
     lexicon = Lexicon()
     # Rows are dealt into folds first; long posts are composed inside each fold.

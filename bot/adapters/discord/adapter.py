@@ -23,6 +23,7 @@ import discord
 import yarl
 from discord import app_commands
 
+from bot.adapters.converse import converse
 from bot.adapters.discord.commands import HelpTranslator, build_commands
 from bot.adapters.discord.mod_commands import build_mod_group
 from bot.adapters.discord.render import ChannelSink, InteractionSink, ReplyWriter
@@ -37,7 +38,6 @@ from bot.adapters.presses import REFUSAL_KINDS, press_took_effect
 from bot.adapters.streaming import PaceBook
 from bot.adapters.tokens import bot_token
 from bot.config import HavenConfig, ModerationSection
-from bot.i18n import language_for_locale, t
 from bot.memory.db import Database
 from bot.messages import ChatKind, Incoming, Outbound, Platform, Reply
 from bot.ports import Handler
@@ -112,7 +112,9 @@ class DiscordAdapter:
         self.handler = handler
         self.db = db
         self.commands = commands if commands is not None else getattr(handler, "registry", None)
-        self.token = bot_token(config, "discord", token, "copy it from the Discord developer portal")
+        self.token = bot_token(
+            config, "discord", token, "copy it from the Discord developer portal"
+        )
         self.guild_ready_timeout = (
             GUILD_READY_TIMEOUT_S if guild_ready_timeout is None else guild_ready_timeout
         )
@@ -137,8 +139,11 @@ class DiscordAdapter:
         await self.client.login(self.token or "")  # fails fast on a bad token; syncs commands
         self._connect_task = asyncio.create_task(self._connect(), name="discord-gateway")
         ready = asyncio.ensure_future(self.client.ready_event.wait())
-        done, _ = await asyncio.wait({ready, self._connect_task}, timeout=READY_TIMEOUT_S,
-                                     return_when=asyncio.FIRST_COMPLETED)
+        done, _ = await asyncio.wait(
+            {ready, self._connect_task},
+            timeout=READY_TIMEOUT_S,
+            return_when=asyncio.FIRST_COMPLETED,
+        )
         ready.cancel()
         if self._connect_task in done:
             self._connect_task.result()  # the gateway refused us: raise why
@@ -166,7 +171,9 @@ class DiscordAdapter:
         try:
             target_id = int(message.chat_id)
             if message.meta.get("target") == "user":
-                channel: discord.abc.Messageable = await self.client.create_dm(discord.Object(target_id))
+                channel: discord.abc.Messageable = await self.client.create_dm(
+                    discord.Object(target_id)
+                )
             else:
                 channel = self.client.get_partial_messageable(target_id)
             writer = ReplyWriter(ChannelSink(channel), self.paces.get(message.chat_id))
@@ -247,12 +254,14 @@ class DiscordAdapter:
                 await interaction.response.edit_message(view=None)
         incoming = interaction_to_incoming(
             interaction,
-            action=custom_id[len(ACTION_PREFIX):],
+            action=custom_id[len(ACTION_PREFIX) :],
             moderator_channel_id=self._moderation.discord_channel_id,
         )
         incoming = await self._with_dm_roles(incoming)
         sink = InteractionSink(
-            interaction, ephemeral=ephemeral, use_original=False,
+            interaction,
+            ephemeral=ephemeral,
+            use_original=False,
             private_kinds=REFUSAL_KINDS if shared else frozenset(),
         )
 
@@ -303,21 +312,11 @@ class DiscordAdapter:
         self.queues.submit(incoming.chat_id, work)
 
     async def _converse(self, incoming: Incoming, writer: ReplyWriter) -> list[str]:
-        """Deliver the core's replies; returns their kinds (a refusal is a "notice")."""
-        kinds: list[str] = []
-        try:
-            async for reply in self.handler.handle(incoming):
-                kinds.append(reply.kind)
-                try:
-                    await writer.deliver(reply)
-                except discord.HTTPException as exc:
-                    log.warning("a Discord reply could not be delivered: %s", type(exc).__name__)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("the core failed on a Discord event")
-            language = language_for_locale(incoming.locale, self.config.bot.default_locale)
-            kinds.append("error")
-            with contextlib.suppress(discord.HTTPException):
-                await writer.sink.send(t("fallback.error", language), ())
-        return kinds
+        return await converse(
+            self.handler,
+            incoming,
+            writer,
+            platform="Discord",
+            delivery_errors=(discord.HTTPException,),
+            default_locale=self.config.bot.default_locale,
+        )

@@ -16,6 +16,7 @@ from telegram import Bot, BotCommand, BotCommandScopeAllGroupChats, Update
 from telegram.error import TelegramError
 from telegram.request import HTTPXRequest
 
+from bot.adapters.converse import converse
 from bot.adapters.ordering import ChatQueues
 from bot.adapters.presses import press_took_effect
 from bot.adapters.streaming import PaceBook, RateLimited
@@ -27,7 +28,7 @@ from bot.adapters.telegram.translate import BotIdentity, to_incoming
 from bot.adapters.telegram.webhook import WebhookServer
 from bot.adapters.tokens import bot_token
 from bot.config import ConfigError, HavenConfig
-from bot.i18n import LANGUAGES, language_for_locale, t
+from bot.i18n import LANGUAGES
 from bot.memory.db import Database
 from bot.memory.updates import UpdateLedger
 from bot.messages import ChatKind, Incoming, Outbound, Platform, Reply
@@ -85,10 +86,14 @@ class TelegramAdapter:
             base_url=self.section.base_url,
             base_file_url=self.section.base_file_url or file_url_for(self.section.base_url),
             request=HTTPXRequest(
-                connection_pool_size=64, read_timeout=READ_TIMEOUT_S, connect_timeout=CONNECT_TIMEOUT_S
+                connection_pool_size=64,
+                read_timeout=READ_TIMEOUT_S,
+                connect_timeout=CONNECT_TIMEOUT_S,
             ),
             get_updates_request=HTTPXRequest(
-                connection_pool_size=2, read_timeout=POLL_TIMEOUT_S + 15, connect_timeout=CONNECT_TIMEOUT_S
+                connection_pool_size=2,
+                read_timeout=POLL_TIMEOUT_S + 15,
+                connect_timeout=CONNECT_TIMEOUT_S,
             ),
         )
         self.ledger = UpdateLedger(db, Platform.TELEGRAM.value)
@@ -140,7 +145,9 @@ class TelegramAdapter:
             log.warning("Telegram send: chat id is not a number")
             return False
         writer = ReplyWriter(
-            self.bot, chat_id, self.paces.get(message.chat_id),
+            self.bot,
+            chat_id,
+            self.paces.get(message.chat_id),
             min_edit_chars=self.section.min_edit_chars,
         )
         reply = Reply(text=message.text, buttons=message.buttons, attachment=message.attachment)
@@ -158,7 +165,9 @@ class TelegramAdapter:
     async def _start_webhook(self) -> None:
         secret = self.config.secret(self.section.webhook_secret_env)
         if not self.section.webhook_url:
-            raise ConfigError('telegram.mode = "webhook" needs telegram.webhook_url (the public HTTPS URL)')
+            raise ConfigError(
+                'telegram.mode = "webhook" needs telegram.webhook_url (the public HTTPS URL)'
+            )
         if not secret:
             raise ConfigError(
                 f'telegram.mode = "webhook" needs a secret token in {self.section.webhook_secret_env} '
@@ -170,7 +179,9 @@ class TelegramAdapter:
             url=self.section.webhook_url,
             secret=secret,
             listen=self.section.webhook_listen,
-            port=self._webhook_port if self._webhook_port is not None else self.section.webhook_port,
+            port=self._webhook_port
+            if self._webhook_port is not None
+            else self.section.webhook_port,
         )
         await self.webhook.start()
 
@@ -185,7 +196,9 @@ class TelegramAdapter:
             groups = [c for c, i in zip(everywhere, infos, strict=True) if not i.dm_only]
             try:
                 await calls.patiently(
-                    lambda cmds=everywhere, code=language: self.bot.set_my_commands(cmds, language_code=code)
+                    lambda cmds=everywhere, code=language: self.bot.set_my_commands(
+                        cmds, language_code=code
+                    )
                 )
                 await calls.patiently(
                     lambda cmds=groups, code=language: self.bot.set_my_commands(
@@ -216,33 +229,25 @@ class TelegramAdapter:
         if shared and incoming.message_id and not incoming.action:
             reply_to = int(incoming.message_id)
         writer = ReplyWriter(
-            self.bot, chat_id, self.paces.get(incoming.chat_id),
-            min_edit_chars=self.section.min_edit_chars, reply_to=reply_to,
+            self.bot,
+            chat_id,
+            self.paces.get(incoming.chat_id),
+            min_edit_chars=self.section.min_edit_chars,
+            reply_to=reply_to,
         )
         kinds = await self._converse(incoming, writer)
         if update.callback_query is not None and shared and press_took_effect(kinds):
             await self._remove_buttons(update)
 
     async def _converse(self, incoming: Incoming, writer: ReplyWriter) -> list[str]:
-        """Deliver the core's replies; returns their kinds (a refusal is a "notice")."""
-        kinds: list[str] = []
-        try:
-            async for reply in self.handler.handle(incoming):
-                kinds.append(reply.kind)
-                try:
-                    await writer.deliver(reply)
-                except (TelegramError, RateLimited) as exc:
-                    # Logged without content; the core has stored the reply.
-                    log.warning("a Telegram reply could not be delivered: %s", type(exc).__name__)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("the core failed on a Telegram message")
-            kinds.append("error")
-            language = language_for_locale(incoming.locale, self.config.bot.default_locale)
-            with contextlib.suppress(TelegramError, RateLimited):
-                await writer.sink.send(t("fallback.error", language), ())
-        return kinds
+        return await converse(
+            self.handler,
+            incoming,
+            writer,
+            platform="Telegram",
+            delivery_errors=(TelegramError, RateLimited),
+            default_locale=self.config.bot.default_locale,
+        )
 
     async def _acknowledge_press(self, update: Update, *, remove_buttons: bool) -> None:
         """Stop the button's spinner; in a private chat also take the keyboard away,
