@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from types import ModuleType
 
-from bot.safety.prefilter import Guard
+from bot.safety.prefilter import Guard, present_words, vocabulary
 from bot.safety.rules import STEP_LEVEL, RuleSpec, de, en, es, fr
 from bot.safety.types import Category, RiskLevel
 
@@ -127,6 +127,8 @@ class Lexicon:
             references.append(module.REFERENCES)
         self._idioms = [_compile(p) for p in idioms]
         self._idiom_guards = [Guard(r.pattern) if prefilter else None for r in self._idioms]
+        self._rule_words = vocabulary([r.guard for r in self.rules])
+        self._idiom_words = vocabulary(self._idiom_guards)
         self._negation = re.compile("|".join(f"(?:{n})" for n in negations))
         self._reference = _compile("|".join(f"(?:{r})" for r in references))
 
@@ -139,8 +141,9 @@ class Lexicon:
         hits: list[Hit] = []
         negated: list[str] = []
         referenced: list[str] = []
+        present = present_words(text, self._rule_words)
         for rule in self.rules:
-            if rule.guard is not None and not rule.guard.may_match(text):
+            if rule.guard is not None and not rule.guard.may_match_present(present):
                 continue
             for match in rule.regex.finditer(text):
                 start, end = match.start(), match.end()
@@ -173,8 +176,9 @@ class Lexicon:
 
     def _remove_idioms(self, text: str) -> tuple[str, int]:
         count = 0
+        present = present_words(text, self._idiom_words)
         for regex, guard in zip(self._idioms, self._idiom_guards, strict=True):
-            if guard is not None and not guard.may_match(text):
+            if guard is not None and not guard.may_match_present(present):
                 continue
             text, n = regex.subn(lambda m: " " * len(m.group(0)), text)
             count += n

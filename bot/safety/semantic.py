@@ -43,11 +43,14 @@ LEVELS: tuple[RiskLevel, ...] = (
     RiskLevel.ELEVATED,
     RiskLevel.HIGH,
 )
-# Word pieces the encoder reads per message, [CLS] and [SEP] not counted. One
-# 128-piece pass measured ~13 ms p50 here on one int8 thread and cost grows about
-# linearly; 96 pieces (~9 ms p50, ~11 ms p95) leave room for the lexicon (~4-5 ms
-# on a 200-word post) inside 20 ms. 126 and 94 scored the same on our test split.
-TOKEN_BUDGET = 94
+# Word pieces the encoder reads per message, [CLS] and [SEP] not counted. With the
+# tuned encoder, reading more of a long post paid: val long-post crisis recall at
+# <= 25% false alarms 0.938 / 0.947 / 0.943 / 0.971 / 0.976 at 94 / 128 / 144 / 160 /
+# 188 pieces. Whole classify p95 on posts over 80 words, side by side in one run
+# (bench/safety_latency.py --budgets 94,128,160): 15.4 / 17.0 / 18.9 ms in a quiet
+# run, 18.0 / 20.1 / 22.1 in a busier one, after LeanBert and the lexicon speed-ups.
+# Recall was chosen over the last few ms; a smaller budget needs make safety-model.
+TOKEN_BUDGET = 160
 # Score bonus for a post's first and last units: people often open with the
 # context and close with what matters most ("...so this is goodbye").
 EDGE_BONUS = 0.15
@@ -246,6 +249,8 @@ class Encoder:
         import torch
         from transformers import AutoModel, AutoTokenizer
 
+        from bot.safety.lean_encoder import LeanBert  # imports torch: only with the model
+
         self._torch = torch
         folder = path or model_path()
         self.tokenizer: Any = AutoTokenizer.from_pretrained(folder)
@@ -269,6 +274,7 @@ class Encoder:
                     model, {torch.nn.Linear}, dtype=torch.qint8
                 )
         self.model: Any = model
+        self._lean = LeanBert(model)  # grading's pass: the same vectors, less Python
         self._cls = int(self.tokenizer.cls_token_id)
         self._sep = int(self.tokenizer.sep_token_id)
         self._pad = int(self.tokenizer.pad_token_id)
@@ -315,15 +321,24 @@ class Encoder:
 
     def _encode_ids(self, seqs: list[list[int]]) -> np.ndarray:
         with self._torch.inference_mode():
-            pooled = self.forward(self.model, seqs)
+            input_ids, mask = self._padded(seqs)
+            pooled = _mean_pool(self._torch, self._lean(input_ids, mask), mask)
         return pooled.numpy().astype(np.float32)
 
     def forward(self, model: Any, seqs: list[list[int]]) -> Any:
-        """One padded pass of ``model`` over word-piece rows: unit-length mean-pooled vectors.
+        """One padded pass of a transformers ``model`` over word-piece rows: unit-length
+        mean-pooled vectors.
 
-        Training (``train_encoder``) calls it too, with gradients, so the tuned
-        encoder learns on exactly the vectors grading reads.
+        Training (``train_encoder``) calls it with gradients; grading runs the
+        same padding and pooling through ``LeanBert``, which gives the same
+        vectors, so the tuned encoder learns on exactly what grading reads.
         """
+        input_ids, mask = self._padded(seqs)
+        out = model(input_ids=input_ids, attention_mask=mask).last_hidden_state
+        return _mean_pool(self._torch, out, mask)
+
+    def _padded(self, seqs: list[list[int]]) -> tuple[Any, Any]:
+        """[CLS] ids [SEP] on each row, padded to the longest; and the attention mask."""
         torch = self._torch
         longest = max(len(ids) for ids in seqs) + 2
         input_ids = torch.full((len(seqs), longest), self._pad, dtype=torch.long)
@@ -332,10 +347,14 @@ class Encoder:
             full = [self._cls, *ids, self._sep]
             input_ids[row, : len(full)] = torch.tensor(full, dtype=torch.long)
             mask[row, : len(full)] = 1
-        out = model(input_ids=input_ids, attention_mask=mask).last_hidden_state
-        weights = mask.unsqueeze(-1).to(out.dtype)
-        pooled = (out * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1e-9)
-        return torch.nn.functional.normalize(pooled, p=2, dim=1)
+        return input_ids, mask
+
+
+def _mean_pool(torch: Any, out: Any, mask: Any) -> Any:
+    """Mean over the real (unpadded) pieces, then unit length."""
+    weights = mask.unsqueeze(-1).to(out.dtype)
+    pooled = (out * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1e-9)
+    return torch.nn.functional.normalize(pooled, p=2, dim=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,15 +385,20 @@ def embedding_inputs(vectors: np.ndarray, view: PostView) -> np.ndarray:
 
 
 def view_post(
-    encoder: Encoder, text: str, score_units: Callable[[np.ndarray], np.ndarray]
+    encoder: Encoder,
+    text: str,
+    score_units: Callable[[np.ndarray], np.ndarray],
+    budget: int | None = None,
 ) -> PostView:
-    """Cheap (no forward pass): split, score units, fill the budget. Training uses it too."""
+    """Cheap (no forward pass): split, score units, fill the budget (``TOKEN_BUDGET``
+    unless given). Training uses it too."""
+    budget = TOKEN_BUDGET if budget is None else budget
     units = split_units(text)
     pieces = encoder.piece_ids(units)
     flat = [t for u in pieces for t in u]
     whole = encoder.static_sums([flat])[0][0]
     static = whole / max(float(np.linalg.norm(whole)), 1e-9)
-    if len(flat) <= TOKEN_BUDGET:  # short: read whole, one row
+    if len(flat) <= budget:  # short: read whole, one row
         return PostView([flat], static)
     spans = group_spans([len(u.split()) for u in units])
     ids = [[t for i in span for t in pieces[i]] for span in spans]
@@ -385,8 +409,8 @@ def view_post(
     scores = np.asarray(score_units(means), dtype=np.float32).copy()
     scores[0] += EDGE_BONUS
     scores[-1] += EDGE_BONUS
-    chosen = pick_units(lengths, scores.tolist(), TOKEN_BUDGET, padded=True)
-    return PostView([ids[i][:TOKEN_BUDGET] for i in chosen], static, is_long=True)
+    chosen = pick_units(lengths, scores.tolist(), budget, padded=True)
+    return PostView([ids[i][:budget] for i in chosen], static, is_long=True)
 
 
 class SemanticClassifier:

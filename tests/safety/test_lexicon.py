@@ -47,6 +47,9 @@ def test_ladder_levels(lexicon: Lexicon, text: str, level: RiskLevel) -> None:
         "lol I'm dead",
         "overdosed on coffee this morning",
         "my roommate wants to die his hair blue",
+        "Me quise morir de vergüenza en la boda de mi prima",
+        "J'ai cru mourir de honte devant toute la classe",
+        "Ich wäre fast vor Scham gestorben",
     ],
 )
 def test_idioms_are_not_risk(lexicon: Lexicon, text: str) -> None:

@@ -45,3 +45,22 @@ def test_squeeze_keeps_double_letters() -> None:
 def test_empty_and_whitespace() -> None:
     assert normalize("") == ""
     assert normalize("   \n\t ") == ""
+
+
+def test_look_alike_fast_path_matches_reading_every_word(
+    labeled_rows: list[dict[str, object]],
+) -> None:
+    """_deleet only visits words holding a look-alike; every word read gives the same text."""
+    from bot.safety.normalize import _WORD, _deleet, _deleet_word
+
+    texts = [str(r["text"]).casefold() for r in labeled_rows] + [
+        "i w4nt t0 d1e!!",
+        "k!ll myself",
+        "$uicide",
+        "3 dogs, 4 cats",
+        "it's 5pm",
+        "kms|",
+        "+-+",
+    ]
+    for text in texts:
+        assert _deleet(text) == _WORD.sub(lambda m: _deleet_word(m.group(0)), text)

@@ -41,10 +41,10 @@ def test_held_out_quality(
     ]
     assert len(held_out) >= 400
     report = evaluate(held_out, full_assessor.assess)
-    # Measured 0.918 / 0.009 / 0.184 (docs/safety.md).
-    assert report.crisis_recall >= 0.89
-    assert report.non_crisis_high <= 0.04
-    assert report.non_crisis_elevated_plus <= 0.21
+    # Measured 0.946 / 0.010 / 0.211 (docs/safety.md).
+    assert report.crisis_recall >= 0.92
+    assert report.non_crisis_high <= 0.03
+    assert report.non_crisis_elevated_plus <= 0.24
 
 
 def test_held_out_quality_on_long_forum_posts(
@@ -56,12 +56,14 @@ def test_held_out_quality_on_long_forum_posts(
         for r in labeled_rows
         if r["split"] == "test" and r.get("source") == "long-post-v3"
     ]
-    assert len(posts) >= 200
+    assert len(posts) >= 350
     report = evaluate(posts, full_assessor.assess)
-    # Measured 0.940 / 0.000 / 0.233; the untuned encoder's head: 0.881 / 0.068 / 0.660.
-    assert report.crisis_recall >= 0.90
+    # Measured 0.960 / 0.011 / 0.239 (the targets: 0.95 / 0.05 / 0.25); the
+    # previous release 0.931 / 0.016 / 0.250 on these posts, the untuned encoder's head
+    # 0.881 / 0.068 / 0.660 on the first 233 of them.
+    assert report.crisis_recall >= 0.93
     assert report.non_crisis_high <= 0.03
-    assert report.non_crisis_elevated_plus <= 0.26  # a post or two of slack around 0.233
+    assert report.non_crisis_elevated_plus <= 0.27  # a few posts of slack around 0.239
 
 
 def test_held_out_quality_when_buried_in_long_posts(
@@ -77,11 +79,12 @@ def test_held_out_quality_when_buried_in_long_posts(
         at = int(rng.integers(0, 6))
         buried.append(Example(" ".join([*others[:at], text, *others[at:]]), label))
     report = evaluate(buried, full_assessor.assess)
-    # Measured 0.814 / 0.024 / 0.434 (docs/safety.md): five calm messages joined around a
-    # crisis one make a post full of distress, the hardest case for false alarms.
-    assert report.crisis_recall >= 0.75
-    assert report.non_crisis_high <= 0.06
-    assert report.non_crisis_elevated_plus <= 0.50
+    # Measured 0.853 / 0.042 / 0.595 (docs/safety.md): five calm messages joined around a
+    # crisis one make a post full of distress (often 1,500 words of it), the hardest case
+    # for false alarms; the previous release scored 0.846 / 0.083 / 0.599 on it.
+    assert report.crisis_recall >= 0.80
+    assert report.non_crisis_high <= 0.07
+    assert report.non_crisis_elevated_plus <= 0.65
 
 
 def test_combined_beats_each_layer_on_recall(
@@ -142,7 +145,7 @@ def test_long_post_window_keeps_the_buried_goodbye(semantic: SemanticClassifier)
         "The bus timetable changed again so I leave twenty minutes earlier now. "
     )
     goodbye = "I've written letters to everyone and I won't be a burden much longer."
-    post = normalize(chatter * 4 + goodbye + " " + chatter * 4)
+    post = normalize(chatter * 6 + goodbye + " " + chatter * 6)
     encoder = semantic._encoder
     view = view_post(encoder, post, semantic._head.unit_scores)
     assert len(encoder.piece_ids([post])[0]) > 2 * TOKEN_BUDGET

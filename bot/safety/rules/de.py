@@ -126,6 +126,8 @@ RULES: list[RuleSpec] = [
 IDIOMS: list[str] = [
     r"\b(?:meine fusse|mein rucken|mein kopf|diese hitze|diese schuhe) (?:bringen|bringt) mich um\b",
     r"\bich (?:sterbe|sterb) vor (?:lachen|hunger|langeweile|neugier|scham|hitze)\b",
+    # any tense: "ich wäre fast vor Scham gestorben", "wir sind vor Hitze gestorben"
+    r"\b(?:sterben|starb|starben|gestorben|sterbe|stirbt) vor (?:lachen|hunger|langeweile|neugier|scham|hitze|kalte)\b|\bvor (?:lachen|scham|hitze|langeweile) (?:fast )?(?:gestorben|sterben)\b",
     r"\b(?:zum totlachen|todmude|zu tode gelangweilt|todschick|totlachen)\b",
     r"\b(?:meine mutter|mein vater|mein chef|meine mama|mein papa) bringt mich um\b",
     r"\bdie zeit totschlagen\b",

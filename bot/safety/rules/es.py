@@ -129,6 +129,8 @@ RULES: list[RuleSpec] = [
 
 IDIOMS: list[str] = [
     r"\bme muero (?:de|por) (?:risa|verguenza|hambre|sueno|ganas|calor|frio|aburrimiento|amor)\b",
+    # any tense: "me quise morir de verguenza", "casi me muero de risa", "nos moriamos de frio"
+    r"\b(?:mori(?:r|rme|rse|rte|mos|amos|a|an)?|muero|muere|mueren|muri(?:o|eron)|me mori) de (?:risa|verguenza|hambre|sueno|calor|frio|aburrimiento|cansancio|miedo|la risa|pena ajena)\b",
     r"\b(?:muerto|muerta) de (?:risa|verguenza|hambre|sueno|cansancio|miedo|frio|calor)\b",
     r"\bme (?:mata|matan) (?:los pies|la espalda|la cabeza|el calor|estos zapatos)\b",
     r"\b(?:mi madre|mi mama|mi padre|mi papa|mi jefe|mi profe) me (?:va a matar|mata)\b",

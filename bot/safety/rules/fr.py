@@ -123,6 +123,8 @@ IDIOMS: list[str] = [
     r"\b(?:mes pieds|mon dos|cette chaleur|ces chaussures) me tuent?\b",
     r"\bje meurs (?:de faim|de soif|de rire|d'envie|de chaud|de froid|d'ennui)\b",
     r"\b(?:mort|morte) de (?:rire|honte|fatigue|faim|peur)\b",
+    # any tense: "j'ai cru mourir de honte", "on mourait de chaud"
+    r"\b(?:mourir|meurs|meurt|mourait|mourais|mourions|mourront|mourrai|mourrais) (?:de|d') ?(?:rire|honte|faim|soif|chaud|froid|ennui|fatigue|peur)\b",
     r"\b(?:ma mere|mon pere|mon patron|ma mere va) (?:va )?me tuer\b",
     r"\btuer le temps\b|\bc'est a mourir de rire\b",
 ]
