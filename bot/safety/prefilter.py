@@ -34,18 +34,15 @@ def required_literals(pattern: str) -> frozenset[str] | None:
 
 
 class Guard:
-    """``may_match(text)`` is False only when the pattern cannot match ``text``."""
+    """``may_match_present(...)`` is False only when the pattern cannot match the text."""
 
     __slots__ = ("literals",)
 
     def __init__(self, pattern: str) -> None:
         self.literals = required_literals(pattern)
 
-    def may_match(self, text: str) -> bool:
-        return self.literals is None or any(word in text for word in self.literals)
-
     def may_match_present(self, present: set[str]) -> bool:
-        """``may_match`` given which of all guards' words the text holds (``present_words``)."""
+        """Given which of all guards' words the text holds (``present_words``)."""
         return self.literals is None or not self.literals.isdisjoint(present)
 
 

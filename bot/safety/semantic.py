@@ -214,12 +214,17 @@ class Head:
         """How crisis-like each unit of a post looks, from static vectors alone."""
         if self.w_select is None:
             return np.zeros(len(static_units), dtype=np.float32)
-        return 1.0 / (1.0 + np.exp(-(static_units @ self.w_select + self.b_select)))
+        return selector_scores(static_units, self.w_select, self.b_select)
 
     def predict_embedding_only(self, embeddings: np.ndarray) -> np.ndarray:
         if self.w_embed is None or self.b_embed is None or not self.w_embed.size:
             raise SemanticUnavailable("this head has no embedding-only weights")
         return softmax(embeddings @ self.w_embed + self.b_embed)
+
+
+def selector_scores(static_units: np.ndarray, w_select: np.ndarray, b_select: float) -> np.ndarray:
+    """The unit selector: logistic crisis-vs-not on static vectors (run time and training)."""
+    return 1.0 / (1.0 + np.exp(-(static_units @ w_select + b_select)))
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:

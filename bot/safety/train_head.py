@@ -38,6 +38,7 @@ from bot.safety.semantic import (
     PostView,
     embedding_inputs,
     lexicon_features,
+    selector_scores,
     softmax,
     view_post,
 )
@@ -146,11 +147,7 @@ def fit_selector(static: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
 
 def unit_scorer(w_select: np.ndarray, b_select: float) -> Callable[[np.ndarray], np.ndarray]:
     """The fitted selector as the window applies it (``Head.unit_scores`` at run time)."""
-
-    def score(units: np.ndarray) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-(units @ w_select + b_select)))
-
-    return score
+    return lambda units: selector_scores(units, w_select, b_select)
 
 
 def fit_softmax(

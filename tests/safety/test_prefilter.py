@@ -7,7 +7,7 @@ import pytest
 from bot.safety.compose import Labelled, compose_posts
 from bot.safety.lexicon import Lexicon
 from bot.safety.normalize import normalize
-from bot.safety.prefilter import Guard, required_literals
+from bot.safety.prefilter import Guard, present_words, required_literals, vocabulary
 
 
 @pytest.mark.parametrize(
@@ -23,6 +23,11 @@ def test_the_most_selective_required_word_is_found(pattern: str, expected: set[s
     assert required_literals(pattern) == expected
 
 
+def may_match(guard: Guard, text: str) -> bool:
+    """The lexicon's path: the text's guard words looked up once, then the guard asked."""
+    return guard.may_match_present(present_words(text, vocabulary([guard])))
+
+
 @pytest.mark.parametrize(
     "pattern",
     [
@@ -34,13 +39,13 @@ def test_the_most_selective_required_word_is_found(pattern: str, expected: set[s
 )
 def test_no_guard_when_nothing_is_required(pattern: str) -> None:
     assert required_literals(pattern) is None
-    assert Guard(pattern).may_match("anything at all")
+    assert may_match(Guard(pattern), "anything at all")
 
 
 def test_guard_skips_only_texts_without_the_word() -> None:
     guard = Guard(r"\b(?:want|need) to die\b")
-    assert guard.may_match("i just want to die")
-    assert not guard.may_match("we went to the beach and had chips")
+    assert may_match(guard, "i just want to die")
+    assert not may_match(guard, "we went to the beach and had chips")
 
 
 def test_every_labelled_message_scans_the_same_with_and_without_it(
