@@ -1,6 +1,7 @@
 """Classify latency after loading: lexicon alone vs lexicon + semantic, side by side.
 
-    HF_HUB_OFFLINE=1 .venv/bin/python bench/safety_latency.py [--repeat 3] [--budgets 94,128,160]
+    HF_HUB_OFFLINE=1 .venv/bin/python bench/safety_latency.py [--repeat 3] [--passes]
+        [--budgets 94,128,160]
 
 Runs every message of the labelled set (all splits; latency does not depend
 on labels) through each configuration, caches cleared, and prints p50/p95/max
@@ -8,6 +9,14 @@ in milliseconds plus the ratio between them. Real forum posts are mostly long,
 so they are measured apart: every labelled post over 80 words (mostly the
 long forum-style posts we wrote), and a "forum mix" of 200 posts built by
 joining 2 to 8 of our shorter forum-style messages (roughly 60 to 450 words).
+
+``--passes`` times the whole classify of the long posts two ways, interleaved
+post by post: the previous release's way (lexicon scan, then the encoder as a
+plain loop of torch ops, Python's 5 ms GIL switch interval) against the
+shipped one (the encoder's traced graph reading while the lexicon scans,
+``semantic.GIL_SWITCH_INTERVAL``), alone and again while another thread keeps
+scanning other posts (a second person writing at once: Python work that
+wants the GIL).
 
 ``--budgets`` also times the whole classify of the long posts at several
 encoder read budgets (word pieces), interleaved post by post so that a noisy
@@ -20,7 +29,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
+import threading
 import time
+from collections.abc import Callable
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -29,8 +41,9 @@ import numpy as np
 
 import bot.safety.semantic as semantic_module
 from bot.safety.assessor import RiskAssessor
-from bot.safety.lexicon import Lexicon
-from bot.safety.semantic import SemanticClassifier
+from bot.safety.lexicon import Lexicon, LexiconResult
+from bot.safety.normalize import normalize
+from bot.safety.semantic import SemanticClassifier, SemanticResult
 from bot.safety.train_head import DATA_PATH
 
 
@@ -66,9 +79,69 @@ def measure_budgets(
     return {b: np.array(t) for b, t in times.items()}
 
 
+class InTurn(RiskAssessor):
+    """The previous release's order: the encoder starts only once the lexicon is done."""
+
+    def _start_semantic(self, norm: str) -> Callable[[LexiconResult | None], SemanticResult | None]:
+        start = super()._start_semantic
+        return lambda lex: start(norm)(lex)
+
+
+def measure_passes(
+    semantic: SemanticClassifier, lexicon: Lexicon, texts: list[str]
+) -> dict[str, np.ndarray]:
+    """Whole-classify times, the two ways taking turns on each post (see the docstring)."""
+    encoder = semantic._encoder
+    traced = encoder.grading_pass
+    shipped_interval = sys.getswitchinterval()
+    ways = {  # the previous release ran at Python's default switch interval, 5 ms
+        "plain loop after the lexicon": (InTurn(lexicon), traced.plain(), 0.005),
+        "graph while the lexicon scans": (RiskAssessor(lexicon), traced, shipped_interval),
+    }
+    for assessor, _, _ in ways.values():
+        assessor.use_semantic(semantic)
+    times: dict[str, list[float]] = {}
+    try:
+        # Busy, the plain loop waits for the GIL at every op: 150 posts are plenty.
+        for busy, subset in ((False, texts), (True, texts[:150])):
+            stop = threading.Event()
+            neighbour = threading.Thread(
+                target=_keep_scanning, args=(lexicon, texts[::-1], stop), daemon=True
+            )
+            if busy:
+                neighbour.start()
+            for text in subset:
+                for name, (assessor, grading_pass, interval) in ways.items():
+                    encoder.grading_pass = grading_pass
+                    sys.setswitchinterval(interval)
+                    semantic.clear_cache()
+                    start = time.perf_counter()
+                    assessor.assess(text)
+                    key = f"{name}{', another thread busy' if busy else ''} (n={len(subset)})"
+                    times.setdefault(key, []).append((time.perf_counter() - start) * 1000)
+            stop.set()
+            if busy:
+                neighbour.join()
+    finally:
+        encoder.grading_pass = traced
+        sys.setswitchinterval(shipped_interval)
+    return {k: np.array(v) for k, v in times.items()}
+
+
+def _keep_scanning(lexicon: Lexicon, texts: list[str], stop: threading.Event) -> None:
+    while not stop.is_set():
+        for text in texts:
+            if stop.is_set():
+                return
+            lexicon.scan(normalize(text))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--passes", action="store_true", help="time the grading pass two ways side by side"
+    )
     parser.add_argument(
         "--budgets", default="", help="comma-separated read budgets to time side by side"
     )
@@ -113,6 +186,16 @@ def main() -> int:
     print(
         f"semantic/lexicon p50 ratio: {np.percentile(results['lexicon + semantic'], 50) / base:.0f}x"
     )
+    if args.passes:
+        by_way = measure_passes(semantic, lexicon, long_texts)
+        ref = np.percentile(next(iter(by_way.values())), 95)
+        print("posts > 80 words, grading pass side by side (p95 ratio to the first row):")
+        for name, t in by_way.items():
+            p95 = np.percentile(t, 95)
+            print(
+                f"  {name:<52} p50 {np.percentile(t, 50):7.2f}  p95 {p95:7.2f} ms"
+                f"  ({p95 / ref:.2f})"
+            )
     if args.budgets:
         budgets = [int(b) for b in args.budgets.split(",")]
         by_budget = measure_budgets(combined, long_texts, budgets)

@@ -9,7 +9,7 @@ risk that builds over several messages. Only rule ids and level names go into
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.safety.injection import looks_like_injection
@@ -151,6 +151,7 @@ class RiskAssessor:
 
     def message_risk(self, text: str) -> MessageRisk:
         norm = normalize(text)
+        grade = self._start_semantic(norm)  # the encoder reads while the lexicon scans
         lex = self.lexicon.scan(norm) if self.use_lexicon else _EMPTY
         reasons = [h.rule_id for h in lex.hits]
         if lex.negated:
@@ -164,7 +165,7 @@ class RiskAssessor:
         confidence = 0.6 if lex.hits else 0.5
         short = len(norm.split()) <= PROTECTIVE_MAX_WORDS
 
-        sem = self._semantic(norm, lex if self.use_lexicon else None)
+        sem = grade(lex if self.use_lexicon else None)
         if sem is not None:
             s_level = semantic_level(sem, self.thresholds)
             if lex.protective and short and sem.crisis < self.thresholds.override_protective:
@@ -217,13 +218,27 @@ class RiskAssessor:
         )
 
     def _semantic(self, norm: str, lex: LexiconResult | None) -> SemanticResult | None:
+        return self._start_semantic(norm)(lex)
+
+    def _start_semantic(self, norm: str) -> Callable[[LexiconResult | None], SemanticResult | None]:
+        """The semantic grade, started now and finished by the returned call; a broken
+        model must not take the lexicon down with it, so failures grade as None."""
         if self.semantic is None or not norm:
-            return None
+            return _no_grade
         try:
-            return self.semantic.predict(norm, lex)
-        except Exception:  # a broken model must not take the lexicon down with it
+            finish = self.semantic.start(norm)
+        except Exception:
             log.exception("semantic classifier failed; lexicon result used alone")
-            return None
+            return _no_grade
+
+        def guarded(lex: LexiconResult | None) -> SemanticResult | None:
+            try:
+                return finish(lex)
+            except Exception:
+                log.exception("semantic classifier failed; lexicon result used alone")
+                return None
+
+        return guarded
 
     def _with_context(
         self, current: MessageRisk, recent: list[MessageRisk]
@@ -277,6 +292,10 @@ def _merge_categories(*groups: Sequence[str] | list[str]) -> tuple[str, ...]:
 def _score(level: RiskLevel, confidence: float) -> float:
     lo, hi = _BANDS[level]
     return round(lo + (hi - lo) * max(0.0, min(1.0, confidence)), 4)
+
+
+def _no_grade(lex: LexiconResult | None) -> None:
+    return None
 
 
 _EMPTY = LexiconResult(RiskLevel.NONE, (), (), 0, ())

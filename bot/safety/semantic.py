@@ -17,14 +17,16 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 
@@ -47,21 +49,27 @@ LEVELS: tuple[RiskLevel, ...] = (
 # tuned encoder, reading more of a long post paid: val long-post crisis recall at
 # <= 25% false alarms 0.938 / 0.947 / 0.943 / 0.971 / 0.976 at 94 / 128 / 144 / 160 /
 # 188 pieces. Whole classify p95 on posts over 80 words, side by side in one run
-# (bench/safety_latency.py --budgets 94,128,160): 15.4 / 17.0 / 18.9 ms in a quiet
-# run, 18.0 / 20.1 / 22.1 in a busier one, after LeanBert and the lexicon speed-ups.
-# Recall was chosen over the last few ms; a smaller budget needs make safety-model.
+# (bench/safety_latency.py --budgets 94,128,160): 18.0 / 20.1 / 22.1 ms with the plain
+# loop; 16.3 ms at 160 since the encoder runs as a traced graph beside the lexicon
+# (--passes). A smaller budget needs make safety-model.
 TOKEN_BUDGET = 160
 # Score bonus for a post's first and last units: people often open with the
 # context and close with what matters most ("...so this is goodbye").
 EDGE_BONUS = 0.15
 CACHE_SIZE = 512
 _WORKER_PREFIX = "haven-safety-encoder"
-_T = TypeVar("_T")
 # One torch thread, on a thread of its own: measured here under load (2 cores
 # shared with llama.cpp and other work), a 2-thread forward pass took ~700 ms
 # p50 (threads spin-waiting for a busy core) against 14 ms with one thread.
 # torch's thread count is per calling thread, so this leaves other torch users alone.
 ENCODER_THREADS = 1
+# The encoder's thread needs the GIL for a moment to start and to finish each
+# graph call, and Python hands it over only every switch interval (5 ms by
+# default) while another thread runs Python (the lexicon scan, another person's
+# message). Long posts, classify p95 side by side in one run: 18.9 / 17.6 /
+# 16.7 / 15.9 / 15.9 ms at 5 / 1 / 0.5 / 0.2 / 0.1 ms; with another thread busy,
+# p50 95 ms at 5 ms, 23 ms at 0.5. Process-wide: set once, when the encoder loads.
+GIL_SWITCH_INTERVAL = 0.0002
 # Linear layers in int8 (dynamic quantisation): 3.3x faster here (p50 14.4 ->
 # 4.3 ms under load). It moves the vectors (cosine 0.89-0.95 to float32), so the
 # head is trained on the same int8 encoder; ENCODER_ID records which one (and
@@ -254,9 +262,11 @@ class Encoder:
         import torch
         from transformers import AutoModel, AutoTokenizer
 
-        from bot.safety.lean_encoder import LeanBert  # imports torch: only with the model
+        from bot.safety.lean_encoder import GradingPass, LeanBert  # torch: only with the model
 
         self._torch = torch
+        if sys.getswitchinterval() > GIL_SWITCH_INTERVAL:  # an operator's shorter one stays
+            sys.setswitchinterval(GIL_SWITCH_INTERVAL)
         folder = path or model_path()
         self.tokenizer: Any = AutoTokenizer.from_pretrained(folder)
         model = AutoModel.from_pretrained(folder)
@@ -279,7 +289,9 @@ class Encoder:
                     model, {torch.nn.Linear}, dtype=torch.qint8
                 )
         self.model: Any = model
-        self._lean = LeanBert(model)  # grading's pass: the same vectors, less Python
+        # Grading's pass: the same vectors, less Python, one GIL release per call.
+        self.grading_pass = GradingPass(LeanBert(model), partial(_mean_pool, torch))
+        self._tokenizer_lock = threading.Lock()
         self._cls = int(self.tokenizer.cls_token_id)
         self._sep = int(self.tokenizer.sep_token_id)
         self._pad = int(self.tokenizer.pad_token_id)
@@ -297,21 +309,21 @@ class Encoder:
 
     def encode_ids(self, seqs: list[list[int]]) -> np.ndarray:
         """Word-piece id lists (no [CLS]/[SEP]) in one padded forward pass."""
-        return self._worker.submit(self._encode_ids, seqs).result()
+        return self.start(seqs).result()
 
-    def encode_ids_here(self, seqs: list[list[int]]) -> np.ndarray:
-        """``encode_ids`` for work already running on the encoder thread (see ``submit``)."""
-        if threading.current_thread().name.startswith(_WORKER_PREFIX):
-            return self._encode_ids(seqs)
-        return self.encode_ids(seqs)
-
-    def submit(self, fn: Callable[..., _T], *args: Any) -> Future[_T]:
-        """Run ``fn`` on the encoder's own thread (one torch thread, set once)."""
-        return self._worker.submit(fn, *args)
+    def start(self, seqs: list[list[int]]) -> Future[np.ndarray]:
+        """``encode_ids`` without waiting: the rows are padded here, on the caller's
+        thread, so the encoder's thread only runs the graph (and takes the GIL twice)."""
+        return self._worker.submit(self._run, *self._padded(seqs), _ragged(seqs))
 
     def piece_ids(self, texts: list[str]) -> list[list[int]]:
-        """Word-piece ids without special tokens; the fast tokenizer, no model."""
-        return [list(ids) for ids in self.tokenizer(texts, add_special_tokens=False)["input_ids"]]
+        """Word-piece ids without special tokens; the fast tokenizer, no model.
+
+        Any thread may call it; one at a time, since the Rust tokenizer refuses
+        ("Already borrowed") a call that overlaps one changing its settings."""
+        with self._tokenizer_lock:
+            encoded = self.tokenizer(texts, add_special_tokens=False)["input_ids"]
+        return [list(ids) for ids in encoded]
 
     def static_sums(self, seqs: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
         """Per sequence: the sum of its pieces' static vectors, and how many pieces."""
@@ -324,18 +336,16 @@ class Encoder:
     def close(self) -> None:
         self._worker.shutdown(wait=False)
 
-    def _encode_ids(self, seqs: list[list[int]]) -> np.ndarray:
+    def _run(self, input_ids: Any, mask: Any, padded: bool) -> np.ndarray:
         with self._torch.inference_mode():
-            input_ids, mask = self._padded(seqs)
-            pooled = _mean_pool(self._torch, self._lean(input_ids, mask), mask)
-        return pooled.numpy().astype(np.float32)
+            return self.grading_pass(input_ids, mask, padded=padded).numpy()
 
     def forward(self, model: Any, seqs: list[list[int]]) -> Any:
         """One padded pass of a transformers ``model`` over word-piece rows: unit-length
         mean-pooled vectors.
 
         Training (``train_encoder``) calls it with gradients; grading runs the
-        same padding and pooling through ``LeanBert``, which gives the same
+        same padding and pooling through ``LeanBert`` (``GradingPass``), which gives the same
         vectors, so the tuned encoder learns on exactly what grading reads.
         """
         input_ids, mask = self._padded(seqs)
@@ -353,6 +363,11 @@ class Encoder:
             input_ids[row, : len(full)] = torch.tensor(full, dtype=torch.long)
             mask[row, : len(full)] = 1
         return input_ids, mask
+
+
+def _ragged(seqs: list[list[int]]) -> bool:
+    """Do the rows need padding (and so a mask)?"""
+    return len({len(ids) for ids in seqs}) > 1
 
 
 def _mean_pool(torch: Any, out: Any, mask: Any) -> Any:
@@ -464,29 +479,28 @@ class SemanticClassifier:
     def embed(self, texts: list[str]) -> np.ndarray:
         return self._encoder.encode(texts)
 
-    def predict(self, text: str, lex: LexiconResult | None) -> SemanticResult:
-        """``lex``: what the lexicon found in the same text; None grades on the embedding alone."""
-        return self.start(text)(lex)
-
     def start(self, text: str) -> Callable[[LexiconResult | None], SemanticResult]:
-        """Start reading ``text`` on the encoder's thread; the returned call finishes the grade.
+        """Start reading ``text``; the returned call finishes the grade from what the
+        lexicon found in the same text (None: on the embedding alone).
 
-        The lexicon's result is only needed by the head at the end. (Scanning
-        the lexicon while the encoder runs was measured and did not pay: the
-        regex scan holds the GIL and the encoder waits for it between ops.)
+        The lexicon's result is only needed by the head at the end, so the
+        assessor scans the lexicon while the encoder's graph runs on the other
+        core (it holds no GIL while it runs; measured in docs/safety.md).
         """
         with self._cache_lock:
             hit = self._cache.get(text)
             if hit is not None:
                 self._cache.move_to_end(text)
-        pending: Future[np.ndarray] | None = None
-        if hit is None:
-            pending = self._encoder.submit(self._inputs, text)
+        if hit is not None:
+            return lambda lex: self._grade(hit, lex)
+        view = view_post(self._encoder, text, self._head.unit_scores)
+        pending = self._encoder.start(view.units)
 
         def finish(lex: LexiconResult | None) -> SemanticResult:
-            inputs = hit if pending is None else pending.result()
-            if pending is not None:
-                self._remember(text, inputs)
+            inputs = embedding_inputs(pending.result(), view)
+            # The last column is not a feature: it says whether the post was read as units.
+            inputs = np.append(inputs, float(view.is_long))[None, :]
+            self._remember(text, inputs)
             return self._grade(inputs, lex)
 
         return finish
@@ -500,14 +514,6 @@ class SemanticClassifier:
             self._cache[text] = inputs
             if len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
-
-    def _inputs(self, text: str) -> np.ndarray:
-        """On the encoder thread: the window's vector and the static vector, side by side."""
-        view = view_post(self._encoder, text, self._head.unit_scores)
-        vectors = self._encoder.encode_ids_here(view.units)
-        inputs = embedding_inputs(vectors, view)
-        # The last column is not a feature: it says whether the post was read as units.
-        return np.append(inputs, float(view.is_long))[None, :]
 
     def _grade(self, inputs: np.ndarray, lex: LexiconResult | None) -> SemanticResult:
         inputs, flags = inputs[:, :-1], inputs

@@ -1,12 +1,16 @@
-"""LeanBert, grading's forward pass, against transformers' BertModel on the real MiniLM."""
+"""LeanBert and its traced graph, grading's forward pass, against transformers' BertModel
+on the real MiniLM."""
 
 from __future__ import annotations
+
+import sys
+from functools import partial
 
 import pytest
 import torch
 
-from bot.safety.lean_encoder import LeanBert
-from bot.safety.semantic import Encoder, SemanticClassifier
+from bot.safety.lean_encoder import GradingPass, LeanBert
+from bot.safety.semantic import GIL_SWITCH_INTERVAL, Encoder, SemanticClassifier, _mean_pool
 
 
 def _batch(encoder: Encoder, texts: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
@@ -57,3 +61,50 @@ def test_rejects_models_it_cannot_mirror(semantic: SemanticClassifier) -> None:
             LeanBert(model)
     finally:
         model.config.hidden_act = original
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["rows of one length need no mask", "rows of one length need a mask?"],
+        ["a short row", "a much longer row, so the first one is padded and masked"],
+    ],
+)
+def test_traced_graph_gives_the_plain_loops_vectors(
+    semantic: SemanticClassifier, texts: list[str]
+) -> None:
+    encoder = semantic._encoder
+    seqs = encoder.piece_ids(texts)
+    input_ids, mask = encoder._padded(seqs)
+    padded = len({len(s) for s in seqs}) > 1
+    traced = encoder.grading_pass
+    assert traced.traced  # TorchScript works on the pinned torch
+    with torch.inference_mode():
+        got = traced(input_ids, mask, padded=padded)
+        expected = traced.plain()(input_ids, mask, padded=padded)
+        hf = encoder.forward(encoder.model, seqs)
+    assert torch.equal(got, expected)  # the same ops, recorded: bit-equal
+    assert torch.allclose(got, hf, atol=1e-5)
+
+
+def test_without_torchscript_the_plain_loop_grades(
+    semantic: SemanticClassifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    encoder = semantic._encoder
+
+    def unavailable(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("TorchScript is not available")
+
+    monkeypatch.setattr(torch.jit, "trace", unavailable)
+    fallback = GradingPass(LeanBert(encoder.model), partial(_mean_pool, torch))
+    assert not fallback.traced
+    seqs = encoder.piece_ids(["i keep thinking everyone would be better off without me"])
+    input_ids, mask = encoder._padded(seqs)
+    with torch.inference_mode():
+        got = fallback(input_ids, mask, padded=False)
+    assert torch.equal(got.float(), torch.from_numpy(encoder.encode_ids(seqs)))
+
+
+def test_loading_shortens_the_gil_switch_interval(semantic: SemanticClassifier) -> None:
+    """The encoder's thread must not wait 5 ms for the GIL at each graph call."""
+    assert sys.getswitchinterval() <= GIL_SWITCH_INTERVAL
