@@ -20,6 +20,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,7 +118,7 @@ def encode_posts(
     would never be shown.
     """
     views: list[PostView] = []
-    pending = []
+    pending: list[Future[np.ndarray]] = []
     for text in texts:
         views.append(view_post(encoder, normalize(text), score_units))
         pending.append(encoder.start(views[-1].units))  # reads while we cut the next

@@ -26,6 +26,7 @@ from bot.safety.semantic import (
     SemanticClassifier,
     view_post,
 )
+from bot.safety.train_head import embed_rows, encode_posts
 from bot.safety.types import RiskLevel
 from bot.safety.window import split_units
 
@@ -209,3 +210,20 @@ def test_a_stopped_encoder_leaves_the_lexicon_in_charge(
     assert not any(r.startswith("semantic.") for r in assessment.reasons)
     assert "semantic classifier failed" in caplog.text
     assert text not in caplog.text
+
+
+def test_the_head_learns_on_the_vectors_grading_reads(
+    semantic: SemanticClassifier, labeled_rows: list[dict[str, object]]
+) -> None:
+    """train_head's inputs equal the graded ones, short messages and long posts alike
+    (int8 activations are scaled per pass: batching posts together would differ)."""
+    texts = ["i keep thinking they'd all be better off", "we painted the fence today"]
+    texts += [str(r["text"]) for r in labeled_rows if r.get("source") == "long-post-v3"][:2]
+    head = semantic._head
+    rows = embed_rows(encode_posts(semantic._encoder, texts, head.unit_scores))
+    semantic.clear_cache()
+    for text, row in zip(texts, rows, strict=True):
+        norm = normalize(text)
+        semantic.start(norm)(None)
+        graded = semantic._cache[norm][0, :-1]  # the last column flags long posts
+        assert np.array_equal(row, graded)
