@@ -356,3 +356,23 @@ def test_implicit_passive_ideation_spelled_loosely(
 ) -> None:
     """Phrasings found missed in train/val long posts (2026-11 round)."""
     assert scan(lexicon, text).level == level
+
+
+@pytest.mark.parametrize(
+    ("text", "method_seeking"),
+    [
+        ("what household chemicals are deadly if you drink them", True),
+        ("my cat is sick, which pills would kill me if i took them all", True),
+        ("which pills would kill me", True),
+        ("what chemicals kill weeds", False),
+        ("what chemicals kill off the ants in my kitchen", False),
+        ("which meds are deadly for dogs", False),
+        ("what cleaning chemicals are deadly to cats", False),
+    ],
+)
+def test_what_kills_asks_about_people_not_pests_or_pets(
+    lexicon: Lexicon, text: str, method_seeking: bool
+) -> None:
+    result = scan(lexicon, text)
+    assert (Category.METHOD_SEEKING.value in result.categories) is method_seeking
+    assert (result.level == RiskLevel.HIGH) is method_seeking

@@ -10,6 +10,10 @@ _KILL_ME = (
     r"do it|end things|end it|die|be dead|hang myself|not be here)"
 )
 _PILLS = r"(?:pills|tablets|meds|medications?|medicines?|paracetamol|tylenol|acetaminophen|ibuprofen|aspirin|sleeping pills|insulin|painkillers|antidepressants|xanax|opioids)"
+# Garden, household-pest and pet questions ("what chemicals kill weeds", "which meds are
+# deadly to cats"): what kills something other than a person, named right after the verb
+# (a cat elsewhere in the sentence must not hide "which pills would kill me").
+_NOT_PEOPLE = r"(?!\s+(?:(?:to|for|off)\s+)?(?:(?:the|all|my|your|our|their|a|an)\s+)?(?:weeds?|weedkiller|bugs?|ants|mold|mould|bacteria|germs|lice|fleas|ticks|rats|mice|slugs|snails|moss|fungus|fungi|viruses|cockroach(?:es)?|roaches|termites|mosquito(?:es)?|wasps|algae|pests|insects|lawn|garden|crops|cats?|dogs?|kittens?|puppies|puppy|pets?|rabbits?|hamsters?|birds?|parrots?|horses?|livestock|fish)\b)"
 _PERSON = (
     r"(?:(?:my|our) (?:best |close |older |younger |little |big |twin )?(?:friend|buddy|mate|roommate|flatmate|partner|"
     r"boyfriend|girlfriend|husband|wife|fiance|fiancee|brother|sister|son|daughter|mom|mum|mother|dad|father|"
@@ -299,7 +303,7 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "en.what_kills",
         "method",
-        rf"\b(?:what|which) (?:\w+ )?(?:{_PILLS}|drugs|chemicals|poison|poisons)\b[^.!?]{{0,25}}\b(?:kill|killed|kills|would kill|fatal|lethal|die)\b",
+        rf"\b(?:what|which) (?:\w+ )?(?:{_PILLS}|drugs|chemicals|poison|poisons)\b[^.!?]{{0,25}}\b(?:kill|killed|kills|would kill|fatal|lethal|deadly|die)\b{_NOT_PEOPLE}",
         (MS,),
     ),
     RuleSpec(
