@@ -49,6 +49,7 @@ _IN_MESSAGE_ESCALATION = frozenset({"means", "timing"})
 # concert says nothing about a wish to be gone three paragraphs later.
 ESCALATION_REACH = 200
 _CATEGORY_ORDER = [c.value for c in Category]
+_SEMANTIC_FAILED = "semantic classifier failed; lexicon result used alone"  # never the text
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,9 +218,6 @@ class RiskAssessor:
             norm,
         )
 
-    def _semantic(self, norm: str, lex: LexiconResult | None) -> SemanticResult | None:
-        return self._start_semantic(norm)(lex)
-
     def _start_semantic(self, norm: str) -> Callable[[LexiconResult | None], SemanticResult | None]:
         """The semantic grade, started now and finished by the returned call; a broken
         model must not take the lexicon down with it, so failures grade as None."""
@@ -228,14 +226,14 @@ class RiskAssessor:
         try:
             finish = self.semantic.start(norm)
         except Exception:
-            log.exception("semantic classifier failed; lexicon result used alone")
+            log.exception(_SEMANTIC_FAILED)
             return _no_grade
 
         def guarded(lex: LexiconResult | None) -> SemanticResult | None:
             try:
                 return finish(lex)
             except Exception:
-                log.exception("semantic classifier failed; lexicon result used alone")
+                log.exception(_SEMANTIC_FAILED)
                 return None
 
         return guarded
@@ -265,7 +263,8 @@ class RiskAssessor:
             joined = " ".join(
                 [*(r.text for r in recent if r.level >= RiskLevel.CONCERN), current.text]
             )
-            sem = self._semantic(joined, self.lexicon.scan(joined) if self.use_lexicon else None)
+            grade = self._start_semantic(joined)  # reads while the lexicon scans, as above
+            sem = grade(self.lexicon.scan(joined) if self.use_lexicon else None)
             if sem is not None and semantic_level(sem, self.thresholds) >= RiskLevel.ELEVATED:
                 level = own = RiskLevel.ELEVATED
                 reasons.append("context.window")
