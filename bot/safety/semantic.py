@@ -154,6 +154,11 @@ class Head:
     # Scores units of a long post for the window (logistic crisis-vs-not on static vectors).
     w_select: np.ndarray | None = None
     b_select: float = 0.0
+    # Level weights for posts read as units (too long to read whole); None: one head for all.
+    # Measured on val out-of-fold: apart, short-message recall at 25% false alarms rose
+    # 0.955 -> 0.968 and long posts' 0.980 -> 0.985 (docs/safety.md).
+    w_long: np.ndarray | None = None
+    b_long: np.ndarray | None = None
 
     @classmethod
     def load(cls, path: Path) -> Head:
@@ -177,6 +182,8 @@ class Head:
                 encoder_id=str(data["encoder_id"]) if "encoder_id" in data else "",
                 w_select=data["w_select"].astype(np.float32) if "w_select" in data else None,
                 b_select=float(data["b_select"]) if "b_select" in data else 0.0,
+                w_long=_optional(data, "w_long"),
+                b_long=_optional(data, "b_long"),
             )
 
     def save(self, path: Path, thresholds: dict[str, float] | None = None) -> None:
@@ -199,11 +206,17 @@ class Head:
             if self.w_select is not None
             else np.zeros(EMBED_DIM, np.float32),
             b_select=np.array(self.b_select, dtype=np.float32),
+            w_long=self.w_long if self.w_long is not None else np.zeros((0, 4), np.float32),
+            b_long=self.b_long if self.b_long is not None else np.zeros(0, np.float32),
         )
 
     def check_features(self, encoder_id: str) -> None:
         """A head trained with other lexicon features or vectors would read them wrongly."""
-        if self.feature_names != FEATURE_NAMES or self.w_level.shape[0] != INPUT_DIM:
+        if (
+            self.feature_names != FEATURE_NAMES
+            or self.w_level.shape[0] != INPUT_DIM
+            or (self.w_long is not None and self.w_long.shape != self.w_level.shape)
+        ):
             raise SemanticUnavailable(
                 "the trained head does not match the lexicon's features; retrain it"
             )
@@ -212,9 +225,12 @@ class Head:
                 f"the head was trained on {self.encoder_id or 'another encoder'}, not {encoder_id}"
             )
 
-    def predict(self, inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``inputs`` are embeddings with the lexicon features appended."""
-        probs = softmax(inputs @ self.w_level + self.b_level)
+    def predict(self, inputs: np.ndarray, long: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """``inputs`` are embeddings with the lexicon features appended; ``long``: read as units."""
+        if long and self.w_long is not None and self.b_long is not None:
+            probs = softmax(inputs @ self.w_long + self.b_long)
+        else:
+            probs = softmax(inputs @ self.w_level + self.b_level)
         cats = 1.0 / (1.0 + np.exp(-(inputs @ self.w_cat + self.b_cat)))
         return probs, cats
 
@@ -228,6 +244,13 @@ class Head:
         if self.w_embed is None or self.b_embed is None or not self.w_embed.size:
             raise SemanticUnavailable("this head has no embedding-only weights")
         return softmax(embeddings @ self.w_embed + self.b_embed)
+
+
+def _optional(data: Any, name: str) -> np.ndarray | None:
+    """An array the head may lack (older heads; empty when saved as absent)."""
+    if name not in data or not data[name].size:
+        return None
+    return data[name].astype(np.float32)
 
 
 def selector_scores(static_units: np.ndarray, w_select: np.ndarray, b_select: float) -> np.ndarray:
@@ -521,7 +544,9 @@ class SemanticClassifier:
             probs = self._head.predict_embedding_only(inputs)
             cats = np.zeros((1, len(self._head.categories)), dtype=np.float32)
         else:
-            probs, cats = self._head.predict(np.hstack([inputs, lexicon_features(lex)[None, :]]))
+            probs, cats = self._head.predict(
+                np.hstack([inputs, lexicon_features(lex)[None, :]]), long=bool(flags[0, -1] > 0)
+            )
         return SemanticResult(
             probs=tuple(float(p) for p in probs[0]),  # type: ignore[arg-type]
             categories={name: float(cats[0, i]) for i, name in enumerate(self._head.categories)},

@@ -174,6 +174,29 @@ def fit_softmax(
     return w.detach().numpy(), b.detach().numpy()
 
 
+@dataclass(frozen=True, slots=True)
+class LevelHeads:
+    """One softmax for posts read whole, one for posts read as units (``Head.w_long``)."""
+
+    w_short: np.ndarray
+    b_short: np.ndarray
+    w_long: np.ndarray
+    b_long: np.ndarray
+
+    def probs(self, x: np.ndarray, long: np.ndarray) -> np.ndarray:
+        out = softmax(x @ self.w_short + self.b_short)
+        out[long] = softmax(x[long] @ self.w_long + self.b_long)
+        return out
+
+
+def fit_level_heads(x: np.ndarray, y: np.ndarray, long: np.ndarray) -> LevelHeads:
+    """Short messages and long posts apart: their vectors differ in kind (one pass over
+    the whole message against a pooled window of chosen units)."""
+    w_s, b_s = fit_softmax(x[~long], y[~long], CLASS_WEIGHTS)
+    w_l, b_l = fit_softmax(x[long], y[long], CLASS_WEIGHTS)
+    return LevelHeads(w_s, b_s, w_l, b_l)
+
+
 def fit_categories(
     x: np.ndarray, labels: np.ndarray, l2: float = L2
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -289,8 +312,12 @@ def out_of_fold_thresholds(
     probs = np.zeros((len(data.levels), 4), dtype=np.float32)
     for k in range(FOLDS):
         held = folds == k
-        w, b = fit_softmax(x[~held], data.levels[~held], CLASS_WEIGHTS)
-        probs[held] = softmax(x[held] @ w + b)
+        if embedding_only:  # one head, as shipped (it only measures the layer alone)
+            w, b = fit_softmax(x[~held], data.levels[~held], CLASS_WEIGHTS)
+            probs[held] = softmax(x[held] @ w + b)
+        else:
+            heads = fit_level_heads(x[~held], data.levels[~held], data.long[~held])
+            probs[held] = heads.probs(x[held], data.long[held])
     lex = np.zeros_like(data.lexicon_levels) if embedding_only else data.lexicon_levels
     short = judged.fresh & ~data.long
     chosen = choose_thresholds(probs[short], data.levels[short], lex[short])
@@ -377,7 +404,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, value in out_of_fold_thresholds(data, fold_ids, judged, embedding_only=True).items():
         thresholds[f"embed.{name}"] = value
 
-    w, b = fit_softmax(data.hybrid, data.levels, CLASS_WEIGHTS)
+    levels = fit_level_heads(data.hybrid, data.levels, data.long)
     w_embed, b_embed = fit_softmax(data.embedded, data.levels, CLASS_WEIGHTS)
     # Categories from the messages themselves: in a composed post the filler's
     # distress labels are guesses, and third-party worry is one sentence among many
@@ -386,8 +413,8 @@ def main(argv: list[str] | None = None) -> int:
     mask = np.array(plain)
     wc, bc = fit_categories(data.hybrid[mask], data.categories[mask])
     head = Head(
-        w_level=w.astype(np.float32),
-        b_level=b.astype(np.float32),
+        w_level=levels.w_short.astype(np.float32),
+        b_level=levels.b_short.astype(np.float32),
         w_cat=wc.astype(np.float32),
         b_cat=bc.astype(np.float32),
         categories=CATEGORIES,
@@ -398,6 +425,8 @@ def main(argv: list[str] | None = None) -> int:
         encoder_id=encoder.encoder_id,
         w_select=w_select,
         b_select=b_select,
+        w_long=levels.w_long.astype(np.float32),
+        b_long=levels.b_long.astype(np.float32),
     )
     head.save(args.out)
     print(f"saved {args.out} ({args.out.stat().st_size} bytes)", file=sys.stderr)

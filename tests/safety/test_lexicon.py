@@ -232,6 +232,39 @@ def test_a_recent_attempt_still_counts(lexicon: Lexicon, text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "Ten years ago I lost everything. Back then I genuinely wanted to die. Now I run a support group.",
+        "Last year I used to hurt myself. I stopped in April and I'm on the debate team now.",
+        "I have healed scars from when I self-harmed at 15 to 17.",
+        "I self-harmed on and off through my twenties and stopped for good at 31.",
+        "My friend killed himself three weeks ago and school did an assembly about it.",
+        "My brother died by suicide in March. Everyone stopped asking how I am.",
+        "I'm running on empty and I can't keep going like this for another 25 years.",
+    ],
+)
+def test_history_grief_and_exhaustion_are_not_ideation_now(lexicon: Lexicon, text: str) -> None:
+    """Recovery stories, grief after someone's suicide and a job that cannot last stay below elevated."""
+    assert scan(lexicon, text).level < RiskLevel.ELEVATED
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("I wanted to die yesterday and today is no better", RiskLevel.ELEVATED),
+        ("I used to be fine but now I want to kill myself", RiskLevel.HIGH),
+        ("I self-harmed last night", RiskLevel.HIGH),
+        ("my brother is going to kill himself tonight", RiskLevel.HIGH),
+        ("I can't go on like this", RiskLevel.ELEVATED),
+    ],
+)
+def test_the_present_tense_versions_still_count(
+    lexicon: Lexicon, text: str, level: RiskLevel
+) -> None:
+    assert scan(lexicon, text).level == level
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "my girlfriend keeps saying everyone would be better off without her",
         "my brother told me he doesn't see the point in living anymore",
         "my best friend said she wishes she was dead",
@@ -368,6 +401,8 @@ def test_implicit_passive_ideation_spelled_loosely(
         ("what chemicals kill off the ants in my kitchen", False),
         ("which meds are deadly for dogs", False),
         ("what cleaning chemicals are deadly to cats", False),
+        ("which pills kill the pain best after a tooth out", False),
+        ("which pills would kill the pain for good", True),
     ],
 )
 def test_what_kills_asks_about_people_not_pests_or_pets(

@@ -14,6 +14,8 @@ _PILLS = r"(?:pills|tablets|meds|medications?|medicines?|paracetamol|tylenol|ace
 # deadly to cats"): what kills something other than a person, named right after the verb
 # (a cat elsewhere in the sentence must not hide "which pills would kill me").
 _NOT_PEOPLE = r"(?!\s+(?:(?:to|for|off)\s+)?(?:(?:the|all|my|your|our|their|a|an)\s+)?(?:weeds?|weedkiller|bugs?|ants|mold|mould|bacteria|germs|lice|fleas|ticks|rats|mice|slugs|snails|moss|fungus|fungi|viruses|cockroach(?:es)?|roaches|termites|mosquito(?:es)?|wasps|algae|pests|insects|lawn|garden|crops|cats?|dogs?|kittens?|puppies|puppy|pets?|rabbits?|hamsters?|birds?|parrots?|horses?|livestock|fish)\b)"
+# "Which pills kill the pain best" asks for relief; "kill the pain for good" does not.
+_NOT_RELIEF = r"(?!\s+(?:the\s+|my\s+|a\s+)?(?:pain|headaches?|migraines?|cramps|toothache|fever)\b(?!\s+(?:forever|for good|permanently|once and for all)))"
 _PERSON = (
     r"(?:(?:my|our) (?:best |close |older |younger |little |big |twin )?(?:friend|buddy|mate|roommate|flatmate|partner|"
     r"boyfriend|girlfriend|husband|wife|fiance|fiancee|brother|sister|son|daughter|mom|mum|mother|dad|father|"
@@ -24,7 +26,7 @@ _PERSON = (
 )
 _THEM_SELF = r"(?:himself|herself|themselves|themself)"
 # An attempt years ago is history, not danger now: recovery stories and anniversaries.
-_LONG_AGO = r"\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|many|several|some|a few|few) years? (?:ago|since|after|later|on|clean|sober)\b|\bback in (?:19|20)\d\d\b|\bwhen i was (?:\d+|a (?:kid|child|teen|teenager))\b|\b(?:in|during) (?:high school|middle school|college|uni|my teens|my twenties)\b|\banniversary\b"
+_LONG_AGO = r"\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|many|several|some|a few|few) years? (?:ago|since|after|later|on|clean|sober)\b|\b(?:back )?in (?:19\d\d|20[01]\d)\b|\bback in 20\d\d\b|\bwhen i was (?:\d+|a (?:kid|child|teen|teenager))\b|\b(?:in|during) (?:high school|middle school|college|uni|my teens|my twenties)\b|\banniversary\b"
 # A sentence about play, sport, screen or trivia: "jump off the bridge" is a move there.
 _PLAY = r"\b(?:game|games|gaming|level|levels|quest|mission|boss|player|players|character|npc|speedrun|glitch|minecraft|fortnite|gta|zelda|mario|skyrim|roblox|movie|film|scene|episode|stunt|stuntman|bungee|parkour|diving|dive|cliff diving|swim|swimming|lake|river|pool|quiz|trivia|bet|fact|facts|world record|in the world|tourist|tourists|view|views|photo|photos|architect|architecture|engineering)\b"
 
@@ -110,8 +112,16 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "en.want_die",
         "passive",
-        rf"\b{_ME}? ?(?:really |just |honestly |kinda |kind of |sometimes |often )?(?:want|wanted|wanting|wish|need) to (?:die|be dead|stop living|stop existing|not exist|not be alive)\b",
+        rf"\b{_ME}? ?(?:really |just |honestly |kinda |kind of |sometimes |often )?(?:want|wanting|wish|need) to (?:die|be dead|stop living|stop existing|not exist|not be alive)\b",
         (SI,),
+    ),
+    RuleSpec(
+        # The past tense apart: "back then I wanted to die" in a recovery story is history.
+        "en.wanted_die",
+        "passive",
+        rf"\b{_ME}? ?(?:really |just |honestly |genuinely |kinda |kind of |sometimes |often )?wanted to (?:die|be dead|stop living|stop existing|not exist|not be alive)\b",
+        (SI,),
+        unless=rf"{_LONG_AGO}|\bback then\b|\bat the time\b|\bused to\b|\blast year\b",
     ),
     RuleSpec(
         "en.hope_die",
@@ -170,7 +180,8 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "en.cant_go_on",
         "hopeless",
-        r"\bcan't (?:go on|keep going|carry on|keep living|live like this|do life)\b(?! (?:a|the) (?:trip|date|holiday))",
+        # "... like this for another ten years" is about the situation, not about living.
+        r"\bcan't (?:go on|keep going|carry on|keep living|live like this|do life)\b(?! (?:a|the) (?:trip|date|holiday))(?![^.!?]{0,30}\bfor (?:another|the next) )",
         (SI,),
         negatable=False,
     ),
@@ -233,7 +244,8 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "en.kill_myself_generic",
         "thoughts",
-        r"\b(?:kill|killing|killed|hang|hanging|hurt|shoot|shooting|drown|drowning|off|offing) myself\b",
+        # "I used to hurt myself" is history (recovery posts); "I want to hurt myself" is not.
+        r"\b(?<!used\sto\s)(?:kill|killing|killed|hang|hanging|hurt|shoot|shooting|drown|drowning|off|offing) myself\b",
         (SI,),
     ),
     RuleSpec(
@@ -303,7 +315,7 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "en.what_kills",
         "method",
-        rf"\b(?:what|which) (?:\w+ )?(?:{_PILLS}|drugs|chemicals|poison|poisons)\b[^.!?]{{0,25}}\b(?:kill|killed|kills|would kill|fatal|lethal|deadly|die)\b{_NOT_PEOPLE}",
+        rf"\b(?:what|which) (?:\w+ )?(?:{_PILLS}|drugs|chemicals|poison|poisons)\b[^.!?]{{0,25}}\b(?:kill|killed|kills|would kill|fatal|lethal|deadly|die)\b{_NOT_PEOPLE}{_NOT_RELIEF}",
         (MS,),
     ),
     RuleSpec(
@@ -405,13 +417,13 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "en.sh_recent",
         "self_harm_recent",
-        r"\b(?:i|i've|i have|i just) (?:just )?(?:cut|burned|burnt|hurt|harmed|scratched|hit|punched|carved|bit|bruised) myself\b(?! (?:by accident|accidentally|shaving|cooking|on (?:a|the)|with a kitchen|while|in the kitchen|badly while))|\b(?:i've been|been|i keep|i started|started) (?:cutting|burning|hurting|harming|scratching|hitting) (?:myself )?(?:again|lately|every day|every night|more)?\b(?! (?:the|my|onions|vegetables|back|down|class|school|carbs|sugar|hair|costs))",
+        r"\b(?:i|i've|i have|i just) (?:just )?(?:cut|burned|burnt|hurt|harmed|scratched|hit|punched|carved|bit|bruised) myself\b(?! (?:by accident|accidentally|shaving|cooking|on (?:a|the)|with a kitchen|while|in the kitchen|badly while|for (?:a couple of|a few|several|many|two|three|four|five|\d+) (?:years|months)|more times than))|\b(?:i've been|been|i keep|i started|started) (?:cutting|burning|hurting|harming|scratching|hitting) (?:myself )?(?:again|lately|every day|every night|more)?\b(?! (?:the|my|onions|vegetables|back|down|class|school|carbs|sugar|hair|costs))",
         (SH,),
     ),
     RuleSpec(
         "en.sh_relapse",
         "self_harm_recent",
-        r"\b(?:relapsed|relapse|cut again|self-harmed|self-harming) (?:again|last night|today|yesterday|this morning|tonight)\b|\bi self-harmed\b|\bi relapsed\b[^.!?]{0,20}\bself-harm",
+        r"\b(?:relapsed|relapse|cut again|self-harmed|self-harming) (?:again|last night|today|yesterday|this morning|tonight)\b|\bi self-harmed\b(?! (?:at \d|from \d|between|through|throughout|on and off|as a (?:teen|kid)|in my (?:teens|twenties)|for (?:about |around )?(?:a|one|two|three|\d+) years?))|\bi relapsed\b[^.!?]{0,20}\bself-harm",
         (SH,),
     ),
     RuleSpec(
@@ -524,8 +536,16 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "en.tp_kill_self",
         "third_party",
-        rf"\b(?:kill|kills|killed|killing|end|ends|ended|ending) {_THEM_SELF}\b|\b(?:take|taking) (?:his|her|their) (?:own )?life\b",
+        rf"\b(?:kill|kills|killing|end|ends|ending) {_THEM_SELF}\b|\b(?:take|taking) (?:his|her|their) (?:own )?life\b",
         (TP, SI),
+        first_person=False,
+    ),
+    RuleSpec(
+        # A death by suicide is grief, not someone at risk now: the writer's own risk decides.
+        "en.tp_died_by_suicide",
+        "mention",
+        rf"\b(?:killed|ended) {_THEM_SELF}\b|\btook (?:his|her|their) (?:own )?life\b|\bdied by suicide\b",
+        (SI,),
         first_person=False,
     ),
     RuleSpec(
