@@ -191,7 +191,11 @@ class LevelHeads:
 
 def fit_level_heads(x: np.ndarray, y: np.ndarray, long: np.ndarray) -> LevelHeads:
     """Short messages and long posts apart: their vectors differ in kind (one pass over
-    the whole message against a pooled window of chosen units)."""
+    the whole message against a pooled window of chosen units). A labelled set with
+    only one kind gets one softmax for both."""
+    if long.all() or not long.any():
+        w, b = fit_softmax(x, y, CLASS_WEIGHTS)
+        return LevelHeads(w, b, w, b)
     w_s, b_s = fit_softmax(x[~long], y[~long], CLASS_WEIGHTS)
     w_l, b_l = fit_softmax(x[long], y[long], CLASS_WEIGHTS)
     return LevelHeads(w_s, b_s, w_l, b_l)

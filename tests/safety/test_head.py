@@ -78,3 +78,12 @@ def test_each_level_head_learns_its_own_kind_of_post() -> None:
     predicted = probs[:, 2] + probs[:, 3] > 0.5
     assert (predicted == crisis)[~long].mean() > 0.9
     assert (predicted == crisis)[long].mean() > 0.9
+
+
+def test_a_set_with_only_short_messages_gets_one_softmax_for_both() -> None:
+    rng = np.random.default_rng(8)
+    x = rng.normal(size=(120, 3)).astype(np.float32)
+    y = np.where(x[:, 0] > 0, 2, 0)
+    heads = fit_level_heads(x, y, np.zeros(120, dtype=bool))
+    assert np.isfinite(heads.w_long).all()
+    assert np.array_equal(heads.w_long, heads.w_short)
