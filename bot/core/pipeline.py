@@ -39,7 +39,7 @@ from bot.memory.store import (
 )
 from bot.messages import Incoming, Platform, Reply
 from bot.observability.metrics import HavenMetrics
-from bot.safety.layer import SafetyLayer
+from bot.safety.layer import SafetyLayer, with_resources
 from bot.safety.types import RiskAssessment
 from model.base import Backend
 
@@ -330,9 +330,8 @@ class ConversationCore:
         user, language, country = who.user, who.language, who.country
 
         if pending is None and who.banned:
-            resources = self.safety.format_resources(country, language=language)
             body = t("banned", language, name=self.config.bot.name)
-            yield Reply(text=f"{body}\n\n{resources}".strip(), kind="notice")
+            yield Reply(text=with_resources(self.safety, body, country, language), kind="notice")
             return
 
         if pending is None and not self.allowed(incoming):
@@ -418,14 +417,17 @@ class ConversationCore:
                 if pending is not None and pending.answered and pending.crisis_reply
                 else crisis_text(self.safety, plan, language, country)
             )
-            await self.store.add_message(conversation, "assistant", reply_text, risk=assessment.level.value)
+            await self.store.add_message(
+                conversation, "assistant", reply_text, risk=assessment.level.value
+            )
             if pending is None or not pending.answered:
                 yield Reply(text=reply_text, kind="crisis")
             return
 
         if self.paused:  # maintenance (/mod pause): a notice and resources, no model
-            resources = self.safety.format_resources(country, language=language)
-            notice = f"{t('mod.paused_notice', language)}\n\n{resources}".strip()
+            notice = with_resources(
+                self.safety, t("mod.paused_notice", language), country, language
+            )
             yield Reply(text=notice, kind="notice")
             return
 

@@ -24,7 +24,7 @@ from bot.memory.db import MemoryUnavailable
 from bot.memory.store import ConversationRecord, MemoryStore, UserRecord
 from bot.messages import Incoming
 from bot.observability.metrics import HavenMetrics
-from bot.safety.layer import ResponsePlan, SafetyLayer
+from bot.safety.layer import ResponsePlan, SafetyLayer, with_resources
 from bot.safety.types import ModerationResult, RiskAssessment
 from model.base import Backend, BackendError, ChatMessage, GenerationParams
 
@@ -123,8 +123,7 @@ class TurnRunner:
                 await turn.stored_id()  # the user's message is stored before the reply
                 final = outcome.text
                 if turn.plan.append_resources and not outcome.replaced:
-                    resources = self.safety.format_resources(turn.country, language=turn.language)
-                    final = f"{final}\n\n{resources}".strip()
+                    final = with_resources(self.safety, final, turn.country, turn.language)
                 channel.finish(final)
                 self.metrics.reply_latency.observe(time.monotonic() - turn.arrived)
                 await self.store.add_message(
@@ -220,5 +219,6 @@ class TurnRunner:
         return outcome
 
     def fallback_text(self, turn: Turn) -> str:
-        resources = self.safety.format_resources(turn.country, language=turn.language)
-        return f"{t('fallback.error', turn.language)}\n\n{resources}".strip()
+        return with_resources(
+            self.safety, t("fallback.error", turn.language), turn.country, turn.language
+        )

@@ -51,3 +51,10 @@ class SafetyLayer(Protocol):
     def format_resources(self, country: str | None, *, language: str) -> str: ...
 
     def country_for_locale(self, locale: str | None) -> str | None: ...
+
+
+def with_resources(safety: SafetyLayer, body: str, country: str | None, language: str) -> str:
+    """``body`` followed by the crisis lines for the user's country, in their language:
+    the one shape of every reply that carries them (ban and pause notices, elevated
+    replies, the fallback when the model fails)."""
+    return f"{body}\n\n{safety.format_resources(country, language=language)}".strip()
