@@ -81,8 +81,10 @@ def parse_duration(text: str) -> timedelta | None:
 
 
 def looks_like_duration(text: str) -> bool:
+    """Meant as a duration: ``perm`` or anything starting with a digit. A mistyped one
+    ("3dd", "7") must fail with a usage line, not turn into the reason of a ban with no end."""
     token = text.strip().lower()
-    return token in _PERMANENT or bool(_DURATION.match(token))
+    return token in _PERMANENT or token[:1].isdigit()
 
 
 def parse_flag_id(text: str) -> int:

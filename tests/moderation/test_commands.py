@@ -206,6 +206,9 @@ async def test_bad_arguments_get_usage_not_errors(core: ConversationCore, mod: M
     assert "Usage: /mod flag ID" in await run(core, "/mod flag abc", user=MOD_TG)
     assert "Usage: /mod ban" in await run(core, "/mod ban", user=MOD_TG)
     assert "duration" in await run(core, "/mod ban telegram:9 0d", user=MOD_TG)
+    for typo in ("3dd", "7", "2days"):  # not a ban with no end and the typo as its reason
+        assert "duration" in await run(core, f"/mod ban telegram:9 {typo} spamming", user=MOD_TG)
+    assert not await core.store.is_banned("telegram", "9")
     assert "no flag #404" in await run(core, "/mod resolve 404", user=MOD_TG)
     assert (await run(core, "/mod nonsense", user=MOD_TG)).startswith("Moderator commands")
 
