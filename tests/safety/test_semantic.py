@@ -46,7 +46,7 @@ def test_held_out_quality(
     ]
     assert len(held_out) >= 400
     report = evaluate(held_out, full_assessor.assess)
-    # Measured 0.941 / 0.015 / 0.240 (docs/safety.md); the bound is the 0.25.
+    # Measured 0.942 / 0.014 / 0.242 (docs/safety.md); the bound is the 0.25.
     assert report.crisis_recall >= 0.92
     assert report.non_crisis_high <= 0.03
     assert report.non_crisis_elevated_plus <= 0.25
@@ -63,12 +63,12 @@ def test_held_out_quality_on_long_forum_posts(
     ]
     assert len(posts) >= 350
     report = evaluate(posts, full_assessor.assess)
-    # Measured 0.944 / 0.022 / 0.252 on 441 posts (the targets: 0.95 / 0.05 /
-    # 0.25); the previous release 0.949 / 0.031 / 0.274 on the same
+    # Measured 0.937 / 0.019 / 0.254 on 507 posts (the targets: 0.95 / 0.05 /
+    # 0.25); the previous release 0.937 / 0.026 / 0.280 on the same
     # posts, the untuned encoder's head 0.881 / 0.068 / 0.660 on the first 233 of them.
     assert report.crisis_recall >= 0.93
     assert report.non_crisis_high <= 0.04
-    assert report.non_crisis_elevated_plus <= 0.28  # a few posts of slack around 0.252
+    assert report.non_crisis_elevated_plus <= 0.28  # a few posts of slack around 0.254
 
 
 def test_held_out_quality_when_buried_in_long_posts(
@@ -84,11 +84,11 @@ def test_held_out_quality_when_buried_in_long_posts(
         at = int(rng.integers(0, 6))
         buried.append(Example(" ".join([*others[:at], text, *others[at:]]), label))
     report = evaluate(buried, full_assessor.assess)
-    # Measured 0.819 / 0.090 / 0.528 (docs/safety.md): five calm messages joined around a
+    # Measured 0.845 / 0.049 / 0.549 (docs/safety.md): five calm messages joined around a
     # crisis one make a post full of distress (often 1,500 words of it), the hardest case
-    # for false alarms; the previous release scored 0.839 / 0.126 / 0.534 on the same rows.
+    # for false alarms; the previous release scored 0.857 / 0.070 / 0.586 on the same rows.
     assert report.crisis_recall >= 0.80
-    assert report.non_crisis_high <= 0.10
+    assert report.non_crisis_high <= 0.08
     assert report.non_crisis_elevated_plus <= 0.65
 
 
