@@ -155,9 +155,9 @@ class Head:
     w_select: np.ndarray | None = None
     b_select: float = 0.0
     # Level weights for posts read as units (too long to read whole); None: one head for all.
-    # Apart, short messages gained on val out-of-fold in each of three measurements (recall
-    # at 25% false alarms 0.955 -> 0.968 on the first); long posts were level within noise
-    # (docs/safety.md).
+    # Apart, short messages gained on val out-of-fold each of the four times it was measured
+    # (recall at 25% false alarms 0.955 -> 0.968 on the first); long posts were level within
+    # noise (docs/safety.md).
     w_long: np.ndarray | None = None
     b_long: np.ndarray | None = None
 
