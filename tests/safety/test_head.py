@@ -5,6 +5,7 @@ No encoder here: the head is plain arrays, so these run on small fitted data.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -54,12 +55,7 @@ def test_a_head_without_long_weights_grades_every_post_with_one(tmp_path: Path) 
 
 def test_long_weights_of_the_wrong_shape_are_refused() -> None:
     head = _head(np.random.default_rng(5), with_long=True)
-    broken = Head(
-        **{
-            **{f: getattr(head, f) for f in Head.__dataclass_fields__},
-            "w_long": np.zeros((INPUT_DIM - 1, 4), np.float32),
-        }
-    )
+    broken = replace(head, w_long=np.zeros((INPUT_DIM - 1, 4), np.float32))
     with pytest.raises(SemanticUnavailable):
         broken.check_features("test-encoder")
 

@@ -160,6 +160,14 @@ def test_evasion_still_matches(lexicon: Lexicon) -> None:
         "I feel like a burden when I ask for help, so I don't ask",
         "what's the point of trying at my job anymore, nobody notices the extra hours",
         "je suis épuisée, je n'en peux plus du boulot",
+        # history, grief after someone's suicide, a job that cannot last
+        "Ten years ago I lost everything. Back then I genuinely wanted to die. Now I run a support group.",
+        "Last year I used to hurt myself. I stopped in April and I'm on the debate team now.",
+        "I have healed scars from when I self-harmed at 15 to 17.",
+        "I self-harmed on and off through my twenties and stopped for good at 31.",
+        "My friend killed himself three weeks ago and school did an assembly about it.",
+        "My brother died by suicide in March. Everyone stopped asking how I am.",
+        "I'm running on empty and I can't keep going like this for another 25 years.",
     ],
 )
 def test_context_cues_keep_everyday_sentences_below_elevated(lexicon: Lexicon, text: str) -> None:
@@ -175,6 +183,11 @@ def test_context_cues_keep_everyday_sentences_below_elevated(lexicon: Lexicon, t
         ("he's going to kill me when he gets home", RiskLevel.HIGH),
         ("I feel like a burden to everyone", RiskLevel.ELEVATED),
         ("je n'en peux plus, je veux disparaître", RiskLevel.ELEVATED),
+        ("I wanted to die yesterday and today is no better", RiskLevel.ELEVATED),
+        ("I used to be fine but now I want to kill myself", RiskLevel.HIGH),
+        ("I self-harmed last night", RiskLevel.HIGH),
+        ("my brother is going to kill himself tonight", RiskLevel.HIGH),
+        ("I can't go on like this", RiskLevel.ELEVATED),
     ],
 )
 def test_the_same_phrases_without_those_cues_still_count(
@@ -227,39 +240,6 @@ def test_an_attempt_years_ago_is_not_danger_now(lexicon: Lexicon, text: str) -> 
 )
 def test_a_recent_attempt_still_counts(lexicon: Lexicon, text: str) -> None:
     assert scan(lexicon, text).level == RiskLevel.HIGH
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Ten years ago I lost everything. Back then I genuinely wanted to die. Now I run a support group.",
-        "Last year I used to hurt myself. I stopped in April and I'm on the debate team now.",
-        "I have healed scars from when I self-harmed at 15 to 17.",
-        "I self-harmed on and off through my twenties and stopped for good at 31.",
-        "My friend killed himself three weeks ago and school did an assembly about it.",
-        "My brother died by suicide in March. Everyone stopped asking how I am.",
-        "I'm running on empty and I can't keep going like this for another 25 years.",
-    ],
-)
-def test_history_grief_and_exhaustion_are_not_ideation_now(lexicon: Lexicon, text: str) -> None:
-    """Recovery stories, grief after someone's suicide and a job that cannot last stay below elevated."""
-    assert scan(lexicon, text).level < RiskLevel.ELEVATED
-
-
-@pytest.mark.parametrize(
-    ("text", "level"),
-    [
-        ("I wanted to die yesterday and today is no better", RiskLevel.ELEVATED),
-        ("I used to be fine but now I want to kill myself", RiskLevel.HIGH),
-        ("I self-harmed last night", RiskLevel.HIGH),
-        ("my brother is going to kill himself tonight", RiskLevel.HIGH),
-        ("I can't go on like this", RiskLevel.ELEVATED),
-    ],
-)
-def test_the_present_tense_versions_still_count(
-    lexicon: Lexicon, text: str, level: RiskLevel
-) -> None:
-    assert scan(lexicon, text).level == level
 
 
 @pytest.mark.parametrize(

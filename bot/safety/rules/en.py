@@ -26,7 +26,12 @@ _PERSON = (
 )
 _THEM_SELF = r"(?:himself|herself|themselves|themself)"
 # An attempt years ago is history, not danger now: recovery stories and anniversaries.
-_LONG_AGO = r"\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|many|several|some|a few|few) years? (?:ago|since|after|later|on|clean|sober)\b|\b(?:back )?in (?:19\d\d|20[01]\d)\b|\bback in 20\d\d\b|\bwhen i was (?:\d+|a (?:kid|child|teen|teenager))\b|\b(?:in|during) (?:high school|middle school|college|uni|my teens|my twenties)\b|\banniversary\b"
+_LONG_AGO = r"\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|many|several|some|a few|few) years? (?:ago|since|after|later|on|clean|sober)\b|\bin (?:19\d\d|20[01]\d)\b|\bback in 20\d\d\b|\bwhen i was (?:\d+|a (?:kid|child|teen|teenager))\b|\b(?:in|during) (?:high school|middle school|college|uni|my teens|my twenties)\b|\banniversary\b"
+# The wish to be dead, present or past (en.want_die, en.wanted_die).
+_HEDGE = r"(?:really |just |honestly |genuinely |kinda |kind of |sometimes |often )?"
+_BE_GONE = r"(?:die|be dead|stop living|stop existing|not exist|not be alive)"
+# Self-harm told with how long it went on ("for a couple of years") is history.
+_FOR_A_WHILE = r"for (?:about |around )?(?:a couple of|a few|several|many|a|one|two|three|four|five|\d+) (?:years?|months?)"
 # A sentence about play, sport, screen or trivia: "jump off the bridge" is a move there.
 _PLAY = r"\b(?:game|games|gaming|level|levels|quest|mission|boss|player|players|character|npc|speedrun|glitch|minecraft|fortnite|gta|zelda|mario|skyrim|roblox|movie|film|scene|episode|stunt|stuntman|bungee|parkour|diving|dive|cliff diving|swim|swimming|lake|river|pool|quiz|trivia|bet|fact|facts|world record|in the world|tourist|tourists|view|views|photo|photos|architect|architecture|engineering)\b"
 
@@ -112,14 +117,14 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "en.want_die",
         "passive",
-        rf"\b{_ME}? ?(?:really |just |honestly |kinda |kind of |sometimes |often )?(?:want|wanting|wish|need) to (?:die|be dead|stop living|stop existing|not exist|not be alive)\b",
+        rf"\b{_ME}? ?{_HEDGE}(?:want|wanting|wish|need) to {_BE_GONE}\b",
         (SI,),
     ),
     RuleSpec(
         # The past tense apart: "back then I wanted to die" in a recovery story is history.
         "en.wanted_die",
         "passive",
-        rf"\b{_ME}? ?(?:really |just |honestly |genuinely |kinda |kind of |sometimes |often )?wanted to (?:die|be dead|stop living|stop existing|not exist|not be alive)\b",
+        rf"\b{_ME}? ?{_HEDGE}wanted to {_BE_GONE}\b",
         (SI,),
         unless=rf"{_LONG_AGO}|\bback then\b|\bat the time\b|\bused to\b|\blast year\b",
     ),
@@ -417,13 +422,13 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "en.sh_recent",
         "self_harm_recent",
-        r"\b(?:i|i've|i have|i just) (?:just )?(?:cut|burned|burnt|hurt|harmed|scratched|hit|punched|carved|bit|bruised) myself\b(?! (?:by accident|accidentally|shaving|cooking|on (?:a|the)|with a kitchen|while|in the kitchen|badly while|for (?:a couple of|a few|several|many|two|three|four|five|\d+) (?:years|months)|more times than))|\b(?:i've been|been|i keep|i started|started) (?:cutting|burning|hurting|harming|scratching|hitting) (?:myself )?(?:again|lately|every day|every night|more)?\b(?! (?:the|my|onions|vegetables|back|down|class|school|carbs|sugar|hair|costs))",
+        rf"\b(?:i|i've|i have|i just) (?:just )?(?:cut|burned|burnt|hurt|harmed|scratched|hit|punched|carved|bit|bruised) myself\b(?! (?:by accident|accidentally|shaving|cooking|on (?:a|the)|with a kitchen|while|in the kitchen|badly while|{_FOR_A_WHILE}|more times than))|\b(?:i've been|been|i keep|i started|started) (?:cutting|burning|hurting|harming|scratching|hitting) (?:myself )?(?:again|lately|every day|every night|more)?\b(?! (?:the|my|onions|vegetables|back|down|class|school|carbs|sugar|hair|costs))",
         (SH,),
     ),
     RuleSpec(
         "en.sh_relapse",
         "self_harm_recent",
-        r"\b(?:relapsed|relapse|cut again|self-harmed|self-harming) (?:again|last night|today|yesterday|this morning|tonight)\b|\bi self-harmed\b(?! (?:at \d|from \d|between|through|throughout|on and off|as a (?:teen|kid)|in my (?:teens|twenties)|for (?:about |around )?(?:a|one|two|three|\d+) years?))|\bi relapsed\b[^.!?]{0,20}\bself-harm",
+        rf"\b(?:relapsed|relapse|cut again|self-harmed|self-harming) (?:again|last night|today|yesterday|this morning|tonight)\b|\bi self-harmed\b(?! (?:at \d|from \d|between|through|throughout|on and off|as a (?:teen|kid)|in my (?:teens|twenties)|{_FOR_A_WHILE}))|\bi relapsed\b[^.!?]{{0,20}}\bself-harm",
         (SH,),
     ),
     RuleSpec(
