@@ -10,8 +10,10 @@ semantic head alone, and the combined layer. Numbers for docs/safety.md.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
+import random
 import re
 import sys
 from pathlib import Path
@@ -21,13 +23,16 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 import numpy as np
 
+from bench.roughen import roughen
 from bot.safety.assessor import RiskAssessor
-from bot.safety.evaluation import Example, evaluate
+from bot.safety.evaluation import EvalReport, Example, evaluate
 from bot.safety.lexicon import Lexicon
 from bot.safety.semantic import HEAD_PATH, SemanticClassifier
 from bot.safety.train_head import DATA_PATH
 from bot.safety.types import RiskAssessment, RiskLevel
 
+LONG_SOURCE = "long-post-v3"  # the batch of long forum posts we wrote
+ROUGH_SEEDS = (7, 8, 9)
 KEYWORDS = re.compile(r"suicide|self-harm|self harm|kill myself|end it all", re.IGNORECASE)
 
 
@@ -35,6 +40,29 @@ def keyword_baseline(text: str) -> RiskAssessment:
     """The comparison the issue names: a plain list, no normalisation, no context."""
     hit = bool(KEYWORDS.search(text))
     return RiskAssessment(RiskLevel.HIGH if hit else RiskLevel.NONE, 1.0 if hit else 0.0)
+
+
+def row(name: str, report: EvalReport) -> str:
+    return (
+        f"{name:<15}{report.crisis_recall:>8.3f}{report.non_crisis_high:>17.3f}"
+        f"{report.non_crisis_elevated_plus:>18.3f}{report.crisis_precision:>11.3f}"
+    )
+
+
+def mean_report(reports: list[EvalReport]) -> EvalReport:
+    """The shares the rows print, averaged over reports of the same rows."""
+    return dataclasses.replace(
+        reports[0],
+        **{
+            name: float(np.mean([getattr(r, name) for r in reports]))
+            for name in (
+                "crisis_recall",
+                "non_crisis_high",
+                "non_crisis_elevated_plus",
+                "crisis_precision",
+            )
+        },
+    )
 
 
 def main() -> int:
@@ -47,6 +75,13 @@ def main() -> int:
         action="store_true",
         help="also grade long posts made by burying each held-out message among 5 others "
         "from the same split that are not crises (~120-300 words)",
+    )
+    parser.add_argument(
+        "--rough",
+        action="store_true",
+        help="also grade forum-rough copies of the split (one paragraph, few stops, "
+        "'im', 'u', 3%% of words with two letters swapped: bench/roughen.py), "
+        "averaged over three copies",
     )
     parser.add_argument(
         "--head", type=Path, default=HEAD_PATH, help="a head other than the shipped one"
@@ -78,10 +113,7 @@ def main() -> int:
     for name, fn in systems.items():
         report = evaluate(examples, fn)
         results[name] = report.to_json()
-        print(
-            f"{name:<15}{report.crisis_recall:>8.3f}{report.non_crisis_high:>17.3f}"
-            f"{report.non_crisis_elevated_plus:>18.3f}{report.crisis_precision:>11.3f}"
-        )
+        print(row(name, report))
     # Each batch of the set apart: short messages, forum-style posts, long posts.
     sources = sorted({r.get("source") or "" for r in rows if r.get("split") == args.split})
     for source in [s or None for s in sources]:
@@ -93,10 +125,23 @@ def main() -> int:
         if subset:
             report = evaluate(subset, combined.assess)
             name = f"  {source or 'short'} (n={len(subset)})"
-            print(
-                f"{name:<15}{report.crisis_recall:>8.3f}{report.non_crisis_high:>17.3f}"
-                f"{report.non_crisis_elevated_plus:>18.3f}{report.crisis_precision:>11.3f}"
-            )
+            print(row(name, report))
+    if args.rough:
+        # Which words get a typo moves a share by a point or two: several copies, averaged.
+        split_rows = [r for r in rows if r.get("split") == args.split]
+        for name, kept in (
+            ("combined, rough", split_rows),
+            ("  long posts, rough", [r for r in split_rows if r.get("source") == LONG_SOURCE]),
+        ):
+            if kept:
+                reports = [
+                    evaluate(
+                        [Example(roughen(r["text"], rng), r["label"]) for r in kept],
+                        combined.assess,
+                    )
+                    for rng in (random.Random(seed) for seed in ROUGH_SEEDS)
+                ]
+                print(row(name, mean_report(reports)))
     if args.long:
         rng = np.random.default_rng(3)
         calm = [e.text for e in examples if e.label in ("none", "concern")]
@@ -108,10 +153,7 @@ def main() -> int:
             at = int(rng.integers(0, 6))
             long_examples.append(Example(" ".join([*others[:at], e.text, *others[at:]]), e.label))
         report = evaluate(long_examples, combined.assess)
-        print(
-            f"{'combined, long':<15}{report.crisis_recall:>8.3f}{report.non_crisis_high:>17.3f}"
-            f"{report.non_crisis_elevated_plus:>18.3f}{report.crisis_precision:>11.3f}"
-        )
+        print(row("combined, long", report))
     if args.json:
         print(json.dumps(results))
     return 0

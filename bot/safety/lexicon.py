@@ -28,6 +28,7 @@ _OTHER_SUBJECT = re.compile(
     r"dad|mum|mom|father|mother|brother|sister|husband|wife|son|daughter|partner|boyfriend|girlfriend|"
     r"mi amig[oa]|alguien|jemand|quelqu'un)\b"
 )
+_SUBJECT = re.compile(r"i|i'm|i've|i'd|i'll|yo|ich|je|j'\w*")
 _SELF_WORD = re.compile(r"\b(?:i|i'm|me|my|myself|yo|ich|je|j')\b")
 SUBJECT_WINDOW = 4
 # Above this many words a post is read sentence by sentence: a film or a game
@@ -150,7 +151,7 @@ class Lexicon:
                 if start == end:
                     continue
                 clause_start = max((b for b in breaks if b <= start), default=0)
-                if rule.spec.negatable and self._negated(text[clause_start:start]):
+                if rule.spec.negatable and self._negated(text[clause_start:start], match.group(0)):
                     negated.append(rule.spec.id)
                     continue
                 if (
@@ -184,8 +185,16 @@ class Lexicon:
             count += n
         return text, count
 
-    def _negated(self, before: str) -> bool:
+    def _negated(self, before: str, matched: str) -> bool:
+        # A subject after the negation opens a clause of its own, which matters where
+        # no stop marks it: "im not ok i want to die", "not sure why i really want to die".
+        first = _WORDS.match(matched)
+        if first is not None and _SUBJECT.fullmatch(first.group(0)):
+            return False
         words = _WORDS.findall(before)[-NEGATION_WINDOW:]
+        subjects = [i for i, w in enumerate(words) if _SUBJECT.fullmatch(w)]
+        if subjects:
+            words = words[subjects[-1] + 1 :]
         return bool(words) and bool(self._negation.search(" ".join(words)))
 
     def _in_reference(self, text: str, start: int, end: int, long_post: bool) -> bool:
@@ -197,15 +206,26 @@ class Lexicon:
 
 
 _SENTENCE_END = re.compile(r"[.!?\n]")
+# A "sentence" reaches at most this far from the match: in a wall of text with no
+# stops, "years ago" three clauses away must not make "i want to die" history.
+SENTENCE_REACH = 150
 
 
 def _sentence_start(text: str, pos: int) -> int:
-    return max((m.end() for m in _SENTENCE_END.finditer(text, 0, pos)), default=0)
+    found = max((m.end() for m in _SENTENCE_END.finditer(text, 0, pos)), default=0)
+    if pos - found <= SENTENCE_REACH:
+        return found
+    space = text.find(" ", pos - SENTENCE_REACH, pos)  # start on a whole word
+    return space + 1 if space >= 0 else pos - SENTENCE_REACH
 
 
 def _sentence_end(text: str, pos: int) -> int:
     nxt = _SENTENCE_END.search(text, pos)
-    return nxt.start() if nxt else len(text)
+    end = nxt.start() if nxt else len(text)
+    if end - pos <= SENTENCE_REACH:
+        return end
+    space = text.rfind(" ", pos, pos + SENTENCE_REACH)
+    return space if space >= 0 else pos + SENTENCE_REACH
 
 
 def _sentence(text: str, start: int, end: int) -> str:

@@ -8,6 +8,7 @@ words. Digits become letters only inside words that also hold letters, so
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -91,6 +92,58 @@ SLANG: dict[str, str] = {
     "nobody'd": "nobody would",
 }
 
+# Risk words as people mistype them ("suicdal", "myslef", "wnat to die"), read as the
+# words: one letter dropped or two neighbours swapped; for the long words also one
+# letter wrong or one too many (ambiguity is low at that length).
+SPELLED_LONG = (
+    "suicide",
+    "suicidal",
+    "myself",
+    "anymore",
+    "goodbye",
+    "worthless",
+    "hopeless",
+    "pointless",
+    "disappear",
+    "overdose",
+    "burden",
+)
+SPELLED_SHORT = ("want", "kill", "life", "live", "alive", "dead", "death", "dying", "hurt")
+# Words one edit away that are words of their own: in MiniLM's word list (a test checks
+# the table against it), in our other languages ("edad", "suizidal", "lief"), "ive" for
+# "i've", or abbreviations ("hrt": hormone therapy).
+NOT_TYPOS = frozenset(
+    "homeless disappears buren ant wan wat ill lie liv live dad dea ding ying hut hrt "
+    "ive edad ead suizidal suicida lief".split()
+)
+
+
+def _typos(word: str, full: bool) -> set[str]:
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    out = {word[:i] + word[i + 1 :] for i in range(len(word))}
+    out |= {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+    if full:  # inside the word: endings make words ("overdosed", "suicider"), so do
+        # first letters (German "wurden" is one letter from "burden")
+        out |= {word[:i] + c + word[i + 1 :] for i in range(1, len(word) - 1) for c in letters}
+        out |= {word[:i] + c + word[i:] for i in range(1, len(word)) for c in letters}
+    return out
+
+
+def _typo_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    ambiguous: set[str] = set()
+    known = set(SPELLED_LONG) | set(SPELLED_SHORT)
+    for words, full in ((SPELLED_LONG, True), (SPELLED_SHORT, False)):
+        for word in words:
+            for typo in _typos(word, full) - known - NOT_TYPOS:
+                if table.setdefault(typo, word) != word:
+                    ambiguous.add(typo)
+    return {typo: word for typo, word in table.items() if typo not in ambiguous}
+
+
+TYPOS = _typo_table()
+_TYPO_RE = re.compile(r"(?<![\w'])[a-z]{3,10}(?![\w'])")
+
 _WORD = re.compile(r"[\w@$!|€+'’\-]+", re.UNICODE)
 # The same words, only those holding a look-alike (the rest cannot change): most
 # words of a long post have none, and calling Python for each cost ~0.5 ms a post.
@@ -158,17 +211,35 @@ _SLANG_RE = re.compile(
 )
 
 
+def fix_typos(text: str) -> str:
+    """Mistyped risk words (``TYPOS``) read as the words."""
+    if TYPOS.keys().isdisjoint(_TYPO_RE.findall(text)):
+        return text  # the common case: no rewrite
+    return _TYPO_RE.sub(lambda m: TYPOS.get(m.group(0), m.group(0)), text)
+
+
 def squeeze_repeats(text: str) -> str:
     """Three or more of the same letter become two ("soooo" -> "soo")."""
     return _REPEATS.sub(lambda m: m.group(1) * 2, text)
 
 
+def _unescape(text: str) -> str:
+    """HTML entities, as posts copied out of web pages and forum exports carry them:
+    "don&#39;t" must read as "don't", and "&amp;#x200B;" (escaped twice) as nothing."""
+    for _ in range(2):
+        if "&" not in text:
+            break
+        text = html.unescape(text)
+    return text
+
+
 def normalize(text: str) -> str:
     """The canonical form every detection layer reads.
 
-    Order matters: invisible characters go before spaced letters are rejoined,
-    and look-alikes are read before slang is mapped.
+    Order matters: entities are read first, invisible characters go before spaced
+    letters are rejoined, and look-alikes and typos are read before slang is mapped.
     """
+    text = _unescape(text)
     text = unicodedata.normalize("NFKC", text)
     text = strip_marks(text).casefold()
     text = text.replace("’", "'").replace("‘", "'").replace("`", "'")
@@ -176,5 +247,6 @@ def normalize(text: str) -> str:
     text = _rejoin_spaced(text)
     text = _deleet(text)
     text = squeeze_repeats(text)
+    text = fix_typos(text)
     text = _apply_slang(text)
     return _SPACES.sub(" ", text).strip()

@@ -40,6 +40,7 @@ def test_ladder_levels(lexicon: Lexicon, text: str, level: RiskLevel) -> None:
         "my feet are killing me",
         "I nearly died of embarrassment",
         "this cake is to die for",
+        "it's not a hill I want to die on",
         "you're killing it!",
         "my mum is going to kill me when she sees this",
         "I'm dying to see that film",
@@ -75,6 +76,14 @@ def test_negation(lexicon: Lexicon, text: str) -> None:
 def test_negated_phrase_does_not_hide_a_later_one(lexicon: Lexicon) -> None:
     # The negation belongs to the first clause; the second one still counts.
     assert scan(lexicon, "I'm not suicidal, but I want to die").level == RiskLevel.ELEVATED
+
+
+def test_a_context_cue_reaches_only_so_far_in_a_wall_of_text(lexicon: Lexicon) -> None:
+    assert scan(lexicon, "ten years ago i wanted to die").level < RiskLevel.ELEVATED
+    # No stops: "ten years ago" three clauses back is not this clause's time.
+    chatter = " ".join(["and then we went to the shop and got some bread"] * 4)
+    wall = f"we moved here ten years ago {chatter} and this week i wanted to die"
+    assert scan(lexicon, wall).level == RiskLevel.ELEVATED
 
 
 def test_phrases_that_carry_their_own_negation(lexicon: Lexicon) -> None:
@@ -168,6 +177,8 @@ def test_evasion_still_matches(lexicon: Lexicon) -> None:
         "My friend killed himself three weeks ago and school did an assembly about it.",
         "My brother died by suicide in March. Everyone stopped asking how I am.",
         "I'm running on empty and I can't keep going like this for another 25 years.",
+        "honestly I just want this semester to end",
+        "the baby's been screaming for an hour, I want everything to stop for a minute",
     ],
 )
 def test_context_cues_keep_everyday_sentences_below_elevated(lexicon: Lexicon, text: str) -> None:
@@ -188,6 +199,14 @@ def test_context_cues_keep_everyday_sentences_below_elevated(lexicon: Lexicon, t
         ("I self-harmed last night", RiskLevel.HIGH),
         ("my brother is going to kill himself tonight", RiskLevel.HIGH),
         ("I can't go on like this", RiskLevel.ELEVATED),
+        ("i just want it all to end", RiskLevel.ELEVATED),
+        ("I want everything to stop", RiskLevel.ELEVATED),
+        ("some days I wish it was all over", RiskLevel.ELEVATED),
+        # No stops: the "not" belongs to the clause before the new subject.
+        ("not okay i just cut myself again", RiskLevel.HIGH),
+        ("im not ok i want to die", RiskLevel.ELEVATED),
+        ("honestly not sure why i want to die", RiskLevel.ELEVATED),
+        ("i'm not saying i want to die", RiskLevel.ELEVATED),
     ],
 )
 def test_the_same_phrases_without_those_cues_still_count(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from bot.safety.normalize import normalize, squeeze_repeats, strip_marks
+from bot.safety.normalize import TYPOS, normalize, squeeze_repeats, strip_marks
 
 
 @pytest.mark.parametrize(
@@ -23,6 +25,11 @@ from bot.safety.normalize import normalize, squeeze_repeats, strip_marks
         ("thinking about sewerslide", "thinking about suicide"),
         ("gonna unalive myself", "going to kill myself"),
         ("I’m done", "i'm done"),  # typographic apostrophe
+        ("I don&#39;t want to live", "i don't want to live"),  # HTML entities, as exported
+        ("&amp;#x200B;\n\nso tired", "so tired"),  # escaped twice: a forum's blank line
+        ("me &amp; you &lt;3", "me & you <3"),
+        ("i wnat to kil myslef", "i want to kill myself"),  # mistyped risk words
+        ("so sucidal, anymroe.", "so suicidal, anymore."),
     ],
 )
 def test_disguises_are_undone(raw: str, expected: str) -> None:
@@ -64,3 +71,28 @@ def test_look_alike_fast_path_matches_reading_every_word(
     ]
     for text in texts:
         assert _deleet(text) == _WORD.sub(lambda m: _deleet_word(m.group(0)), text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("i've overdosed before", "i've overdosed before"),  # endings stay: rules read tense
+        ("tenía miedo de la edad", "tenia miedo de la edad"),
+        ("er lief nach hause", "er lief nach hause"),
+        ("se suicider", "se suicider"),
+        ("ive been on hrt since may", "i've been on hrt since may"),
+        ("the homeless shelter", "the homeless shelter"),
+    ],
+)
+def test_real_words_are_not_read_as_typos(text: str, expected: str) -> None:
+    assert normalize(text) == expected
+
+
+def test_no_typo_is_a_word_the_encoder_knows() -> None:
+    # MiniLM's word list (30k English words and pieces) stands in for a dictionary: a
+    # "typo" it holds whole is a word of its own and belongs in NOT_TYPOS.
+    from bot.safety.semantic import model_path
+
+    vocab = (Path(model_path()) / "vocab.txt").read_text(encoding="utf-8").split()
+    assert len(vocab) > 20_000
+    assert sorted(set(vocab) & TYPOS.keys()) == []

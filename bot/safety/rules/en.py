@@ -121,6 +121,14 @@ RULES: list[RuleSpec] = [
         (SI,),
     ),
     RuleSpec(
+        # "I just want it all to end": the whole of it, not one exam or one shift.
+        "en.want_it_over",
+        "passive",
+        r"\b(?:want|wanting|wish|need) (?:it all|everything|all of it|all of this|all this|this all|my life|life) (?:to )?(?:just )?(?:to )?(?:end|stop|be over)\b(?! (?:for a|for one|for an|for the|until|till|so i can))"
+        r"|\b(?:wish|want) (?:it|this|everything|my life) (?:was|were|would be|to be) (?:just )?all over\b",
+        (SI,),
+    ),
+    RuleSpec(
         # The past tense apart: "back then I wanted to die" in a recovery story is history.
         "en.wanted_die",
         "passive",
@@ -676,6 +684,7 @@ IDIOMS: list[str] = [
     r"\bkill (?:two birds|some time|time)\b",
     r"\b(?:die|died|dying|dead) (?:of|from) (?:embarrassment|laughter|laughing|shame|boredom|cringe|cuteness|curiosity|jealousy|envy|excitement|happiness|heat|thirst|hunger)\b",
     r"\bto die for\b",
+    r"\bhills? (?:(?:that )?(?:i|i'm|i am|i'd|we|you)(?:'d)? (?:\w+ )?(?:want|wanna|willing|going|gonna|need|have|prepared|ready)? ?(?:to )?)?(?:to )?die on\b",
     r"\b(?:wants?|wanted|going|gonna|to) (?:to )?die (?:his|her|their|my|your|our) (?:hair|beard|shirt|clothes|jeans|shoes)\b",
     r"\bdying (?:to|for) (?:see|know|try|meet|go|hear|get|watch|read|eat|find out|tell|visit|play|have|a|an|some|the)\b",
     r"\bi (?:could|would) (?:just |literally )?die (?:of|from|for|happy|laughing)\b",
