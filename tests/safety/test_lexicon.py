@@ -177,6 +177,7 @@ def test_evasion_still_matches(lexicon: Lexicon) -> None:
         "My friend killed himself three weeks ago and school did an assembly about it.",
         "My brother died by suicide in March. Everyone stopped asking how I am.",
         "I'm running on empty and I can't keep going like this for another 25 years.",
+        "Not once, in all those years, did I cut myself.",
         "honestly I just want this semester to end",
         "the baby's been screaming for an hour, I want everything to stop for a minute",
     ],

@@ -676,6 +676,8 @@ RULES: list[RuleSpec] = [
 
 # Figures of speech removed before matching: they sound like risk and are not.
 IDIOMS: list[str] = [
+    # Told the other way round: "not once, in all those years, did I cut myself".
+    r"\b(?:not once|never once|not even once|not one time)\b[^.!?]{0,40}?\b(?:did|have|had) i (?:ever )?(?:actually |really )?(?:cut|hurt|harm|harmed|hurted|kill|killed|try to kill|tried to kill) myself\b",
     # Saying plainly there is no such thought: "I don't have thoughts to hurt myself".
     r"\bi(?:'ve| have)? (?:don't|do not|haven't|have not|never|didn't|did not) (?:have|had|get|got|feel|felt) (?:any |a )?(?:single )?(?:thoughts?|urges?|plans?|intention|desire|wish) (?:of|to|about|for) (?:hurt|hurting|harm|harming|kill|killing|end|ending) (?:myself|my life)\b",
     r"\b(?:feet|foot|back|head|legs|knees|shoulders|neck|eyes|stomach|tummy|heat|shoes|boots|hangover|cramps|allergies|my \w+|this \w+|these \w+|the \w+|you guys|you|it|that|they|he|she|this|lol|lmao) (?:is|are|'re|'s)? ?(?:absolutely |literally |actually |seriously |really |totally |just )?killing me\b",
