@@ -79,6 +79,8 @@ def test_look_alike_fast_path_matches_reading_every_word(
         ("i've overdosed before", "i've overdosed before"),  # endings stay: rules read tense
         ("tenía miedo de la edad", "tenia miedo de la edad"),
         ("er lief nach hause", "er lief nach hause"),
+        ("wir wurden gefragt", "wir wurden gefragt"),  # one letter from "burden", at the start
+        ("ideas suicidas", "ideas suicidas"),
         ("se suicider", "se suicider"),
         ("ive been on hrt since may", "i've been on hrt since may"),
         ("the homeless shelter", "the homeless shelter"),
