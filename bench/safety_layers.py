@@ -28,10 +28,9 @@ from bot.safety.assessor import RiskAssessor
 from bot.safety.evaluation import EvalReport, Example, evaluate
 from bot.safety.lexicon import Lexicon
 from bot.safety.semantic import HEAD_PATH, SemanticClassifier
-from bot.safety.train_head import DATA_PATH
+from bot.safety.train_head import DATA_PATH, LONG_POST_SOURCE
 from bot.safety.types import RiskAssessment, RiskLevel
 
-LONG_SOURCE = "long-post-v3"  # the batch of long forum posts we wrote
 ROUGH_SEEDS = (7, 8, 9)
 KEYWORDS = re.compile(r"suicide|self-harm|self harm|kill myself|end it all", re.IGNORECASE)
 
@@ -131,7 +130,7 @@ def main() -> int:
         split_rows = [r for r in rows if r.get("split") == args.split]
         for name, kept in (
             ("combined, rough", split_rows),
-            ("  long posts, rough", [r for r in split_rows if r.get("source") == LONG_SOURCE]),
+            ("  long posts, rough", [r for r in split_rows if r.get("source") == LONG_POST_SOURCE]),
         ):
             if kept:
                 reports = [

@@ -142,7 +142,9 @@ def _typo_table() -> dict[str, str]:
 
 
 TYPOS = _typo_table()
-_TYPO_RE = re.compile(r"(?<![\w'])[a-z]{3,10}(?![\w'])")
+# Whole words of the table's lengths only: the fast path tests few candidates.
+_TYPO_LENGTHS = f"{min(map(len, TYPOS))},{max(map(len, TYPOS))}"
+_TYPO_RE = re.compile(rf"(?<![\w'])[a-z]{{{_TYPO_LENGTHS}}}(?![\w'])")
 
 _WORD = re.compile(r"[\w@$!|€+'’\-]+", re.UNICODE)
 # The same words, only those holding a look-alike (the rest cannot change): most

@@ -44,6 +44,7 @@ from bot.safety.semantic import (
 )
 
 DATA_PATH = Path(__file__).with_name("assets") / "labeled.jsonl"
+LONG_POST_SOURCE = "long-post-v3"  # the ``source`` of the long forum posts we wrote
 CATEGORIES = (
     "suicidal_ideation",
     "self_harm",

@@ -26,7 +26,7 @@ from bot.safety.semantic import (
     SemanticClassifier,
     view_post,
 )
-from bot.safety.train_head import embed_rows, encode_posts
+from bot.safety.train_head import LONG_POST_SOURCE, embed_rows, encode_posts
 from bot.safety.types import RiskLevel
 from bot.safety.window import split_units
 
@@ -46,7 +46,7 @@ def test_held_out_quality(
     ]
     assert len(held_out) >= 400
     report = evaluate(held_out, full_assessor.assess)
-    # Measured 0.942 / 0.014 / 0.242 (docs/safety.md); the bound is the issue's 0.25.
+    # Measured 0.942 / 0.014 / 0.244 (docs/safety.md); the bound is the issue's 0.25.
     assert report.crisis_recall >= 0.92
     assert report.non_crisis_high <= 0.03
     assert report.non_crisis_elevated_plus <= 0.25
@@ -59,16 +59,17 @@ def test_held_out_quality_on_long_forum_posts(
     posts = [
         Example(str(r["text"]), str(r["label"]))
         for r in labeled_rows
-        if r["split"] == "test" and r.get("source") == "long-post-v3"
+        if r["split"] == "test" and r.get("source") == LONG_POST_SOURCE
     ]
     assert len(posts) >= 350
     report = evaluate(posts, full_assessor.assess)
-    # Measured 0.937 / 0.019 / 0.254 on 507 posts (the issue's targets: 0.95 / 0.05 /
-    # 0.25); the previous release 0.937 / 0.026 / 0.280 on the same
-    # posts, the untuned encoder's head 0.881 / 0.068 / 0.660 on the first 233 of them.
+    # Measured 0.937 / 0.019 / 0.257 on 507 posts (the issue's targets: 0.95 / 0.05 /
+    # 0.25); the previous release 0.937 / 0.019 / 0.254 on the same posts, the one
+    # before 0.937 / 0.026 / 0.280, the untuned encoder's head 0.881 / 0.068 / 0.660 on
+    # the first 233 of them.
     assert report.crisis_recall >= 0.93
     assert report.non_crisis_high <= 0.04
-    assert report.non_crisis_elevated_plus <= 0.28  # a few posts of slack around 0.254
+    assert report.non_crisis_elevated_plus <= 0.28  # a few posts of slack around 0.257
 
 
 def test_held_out_quality_when_buried_in_long_posts(
@@ -84,9 +85,9 @@ def test_held_out_quality_when_buried_in_long_posts(
         at = int(rng.integers(0, 6))
         buried.append(Example(" ".join([*others[:at], text, *others[at:]]), label))
     report = evaluate(buried, full_assessor.assess)
-    # Measured 0.845 / 0.049 / 0.549 (docs/safety.md): five calm messages joined around a
+    # Measured 0.855 / 0.049 / 0.563 (docs/safety.md): five calm messages joined around a
     # crisis one make a post full of distress (often 1,500 words of it), the hardest case
-    # for false alarms; the previous release scored 0.857 / 0.070 / 0.586 on the same rows.
+    # for false alarms; the previous release scored 0.845 / 0.049 / 0.549 on the same rows.
     assert report.crisis_recall >= 0.80
     assert report.non_crisis_high <= 0.08
     assert report.non_crisis_elevated_plus <= 0.65
@@ -218,7 +219,7 @@ def test_the_head_learns_on_the_vectors_grading_reads(
     """train_head's inputs equal the graded ones, short messages and long posts alike
     (int8 activations are scaled per pass: batching posts together would differ)."""
     texts = ["i keep thinking they'd all be better off", "we painted the fence today"]
-    texts += [str(r["text"]) for r in labeled_rows if r.get("source") == "long-post-v3"][:2]
+    texts += [str(r["text"]) for r in labeled_rows if r.get("source") == LONG_POST_SOURCE][:2]
     head = semantic._head
     rows = embed_rows(encode_posts(semantic._encoder, texts, head.unit_scores))
     semantic.clear_cache()
