@@ -39,9 +39,10 @@ _BANDS = {
     RiskLevel.ELEVATED: (0.5, 0.75),
     RiskLevel.HIGH: (0.75, 1.0),
 }
-# Steps that turn earlier ideation into danger now (a plan, means, a goodbye).
+# Steps that turn earlier ideation into danger now (a plan, means, a goodbye, and
+# "I'll do it tonight", whose "it" the earlier turns name).
 _ESCALATING_STEPS = frozenset(
-    {"means", "timing", "plan", "warning_sign", "imminent", "behaviour", "method"}
+    {"means", "timing", "plan", "intent", "warning_sign", "imminent", "behaviour", "method"}
 )
 _IN_MESSAGE_ESCALATION = frozenset({"means", "timing"})
 # In a long post "tonight" or "pills" raises ideation to high only this close
@@ -161,6 +162,8 @@ class RiskAssessor:
             reasons.append("idiom")
         if lex.references:
             reasons.append("reference")
+        if lex.pending:
+            reasons.append("unanchored")
         categories = list(lex.categories)
         level, own = lex.level, lex.first_person_level
         confidence = 0.6 if lex.hits else 0.5
@@ -192,9 +195,9 @@ class RiskAssessor:
         # Ideation the lexicon itself found (or the encoder is sure of), not a
         # borderline semantic grade: in long posts "this weekend" and "two months"
         # are everyday words, and pairing them with a 0.3 guess made false highs.
+        # "I'm going to do it tonight" with no ideation named counts at any length.
         ideation = _escalation_near_ideation(lex) or (
-            short
-            and lex.steps & _IN_MESSAGE_ESCALATION
+            ((short and lex.steps & _IN_MESSAGE_ESCALATION) or lex.pending)
             and sem is not None
             and sem.crisis >= self.thresholds.override_protective
         )
@@ -203,7 +206,7 @@ class RiskAssessor:
             level = RiskLevel.HIGH
             if own >= RiskLevel.ELEVATED or lex.first_person_level >= RiskLevel.ELEVATED:
                 own = RiskLevel.HIGH
-            reasons.append("escalation.means_or_timing")
+            reasons.append("escalation.means_or_timing")  # or "I'll do it tonight"
         if looks_like_injection(norm):
             categories.append(Category.PROMPT_INJECTION.value)
             reasons.append("injection")
@@ -214,7 +217,7 @@ class RiskAssessor:
             float(confidence),
             _merge_categories(categories),
             tuple(reasons),
-            lex.steps,
+            lex.steps | {h.step for h in lex.pending},
             norm,
         )
 

@@ -31,6 +31,10 @@ _OTHER_SUBJECT = re.compile(
 _SUBJECT = re.compile(r"i|i'm|i've|i'd|i'll|yo|ich|je|j'\w*")
 _SELF_WORD = re.compile(r"\b(?:i|i'm|me|my|myself|yo|ich|je|j')\b")
 SUBJECT_WINDOW = 4
+# Languages that drop the subject ("no estoy bien, quiero morirme", "nicht gut, will
+# einfach sterben", "pas bien, envie de mourir"): no new "yo" marks the new clause, so
+# there a comma after the negation closes it. English keeps its "i" (see _negated).
+PRO_DROP_LANGUAGES = frozenset({"es", "de", "fr"})
 # Above this many words a post is read sentence by sentence: a film or a game
 # named in one sentence says nothing about a goodbye two sentences later
 # (measured: crisis messages buried in long posts were cancelled by a neighbour's
@@ -51,6 +55,7 @@ class CompiledRule:
     level: RiskLevel
     unless: re.Pattern[str] | None = None
     guard: Guard | None = None  # skips the regex when its key words are absent
+    comma_ends_negation: bool = False  # a pro-drop language's rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +78,9 @@ class LexiconResult:
     idioms: int  # figures of speech removed
     references: tuple[str, ...]  # rule ids cancelled by a film/news/homework context
     words: int = 0  # length of the text scanned
+    # Anaphoric phrases ("I'll do it tonight") with no ideation named beside them:
+    # not counted here; earlier turns or the semantic layer may anchor them.
+    pending: tuple[Hit, ...] = ()
 
     @property
     def long(self) -> bool:
@@ -122,7 +130,10 @@ class Lexicon:
                 unless = _compile(spec.unless) if spec.unless else None
                 regex = _compile(spec.pattern)
                 guard = Guard(regex.pattern) if prefilter else None
-                self.rules.append(CompiledRule(spec, regex, STEP_LEVEL[spec.step], unless, guard))
+                pro_drop = spec.id.split(".", 1)[0] in PRO_DROP_LANGUAGES
+                self.rules.append(
+                    CompiledRule(spec, regex, STEP_LEVEL[spec.step], unless, guard, pro_drop)
+                )
             idioms.extend(module.IDIOMS)
             negations.append(module.NEGATIONS)
             references.append(module.REFERENCES)
@@ -140,6 +151,7 @@ class Lexicon:
         words = len(text.split())
         long_post = words > LOCAL_CONTEXT_WORDS
         hits: list[Hit] = []
+        pending: list[Hit] = []
         negated: list[str] = []
         referenced: list[str] = []
         present = present_words(text, self._rule_words)
@@ -151,7 +163,10 @@ class Lexicon:
                 if start == end:
                     continue
                 clause_start = max((b for b in breaks if b <= start), default=0)
-                if rule.spec.negatable and self._negated(text[clause_start:start], match.group(0)):
+                before = text[clause_start:start]
+                if rule.comma_ends_negation:
+                    before = before[before.rfind(",") + 1 :]
+                if rule.spec.negatable and self._negated(before, match.group(0)):
                     negated.append(rule.spec.id)
                     continue
                 if (
@@ -167,13 +182,19 @@ class Lexicon:
                 if rule.unless is not None and rule.unless.search(_sentence(text, start, end)):
                     referenced.append(rule.spec.id)
                     continue
-                hits.append(
-                    Hit(rule.spec.id, rule.spec.step, rule.level, rule.spec.categories, start, end)
+                hit = Hit(
+                    rule.spec.id, rule.spec.step, rule.level, rule.spec.categories, start, end
                 )
+                (pending if rule.spec.anaphoric else hits).append(hit)
                 break  # one hit per rule is enough
+        if pending and any(h.level >= RiskLevel.ELEVATED or h.step == "means" for h in hits):
+            hits += pending  # "I want to die. I'll do it tonight", "I have the pills. ...": named
+            pending = []
         hits = _drop_mentions_covered(hits)
         level = max((h.level for h in hits), default=RiskLevel.NONE, key=lambda lv: lv.rank)
-        return LexiconResult(level, tuple(hits), tuple(negated), idioms, tuple(referenced), words)
+        return LexiconResult(
+            level, tuple(hits), tuple(negated), idioms, tuple(referenced), words, tuple(pending)
+        )
 
     def _remove_idioms(self, text: str) -> tuple[str, int]:
         count = 0

@@ -7,7 +7,7 @@ encoder so that ``train_head`` can choose its thresholds there honestly, and
 the test split is never read. Each post is read as the classifier reads it
 (a window of units chosen the same way, one encoder row per unit, pooled by
 ``Encoder.forward``), in a smaller window (``TRAIN_BUDGET``, see there). About
-12 minutes on 2 CPU cores for 1,817 rows and 5 epochs.
+23 minutes on 2 CPU cores for 2,934 rows and 5 epochs.
 
 Measured on val with the first 630 long posts (frozen vs tuned encoder, the
 same linear head on top, fitted on train): on long posts, crisis recall with

@@ -105,3 +105,24 @@ def test_timing_far_from_ideation_in_a_long_post_does_not_make_it_high(
     assert "escalation.means_or_timing" not in assessment.reasons
     near = lexicon_assessor.assess("Some days I wish I was dead and tonight feels like the night")
     assert near.level == RiskLevel.HIGH
+
+
+def test_do_it_after_ideation_in_earlier_turns_is_high(lexicon_assessor: RiskAssessor) -> None:
+    alone = lexicon_assessor.assess("ok, i'll do it tonight")
+    after = lexicon_assessor.assess("ok, i'll do it tonight", ["i don't want to be alive anymore"])
+    assert alone.level == RiskLevel.NONE
+    assert "unanchored" in alone.reasons
+    assert after.level == RiskLevel.HIGH
+    assert "context.escalation" in after.reasons
+
+
+def test_do_it_after_everyday_turns_stays_everyday(lexicon_assessor: RiskAssessor) -> None:
+    history = ["could you suggest a breathing exercise?", "box breathing sounds good"]
+    assert lexicon_assessor.assess("ok, i'll do it tonight", history).level == RiskLevel.NONE
+
+
+def test_spanish_and_french_timing_next_to_ideation(lexicon_assessor: RiskAssessor) -> None:
+    for text in ("quiero morirme esta noche", "je veux mourir ce soir"):
+        assessment = lexicon_assessor.assess(text)
+        assert assessment.level == RiskLevel.HIGH, text
+        assert "escalation.means_or_timing" in assessment.reasons

@@ -94,4 +94,6 @@ def test_python_m_bot_classify_end_to_end(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [r["risk"] for r in rows] == ["elevated", "none"]
+    # A warning sign, implicit: the encoder grades it (elevated or high, by retrain).
+    assert rows[0]["risk"] in ("elevated", "high")
+    assert rows[1]["risk"] == "none"

@@ -411,3 +411,115 @@ def test_what_kills_asks_about_people_not_pests_or_pets(
     result = scan(lexicon, text)
     assert (Category.METHOD_SEEKING.value in result.categories) is method_seeking
     assert (result.level == RiskLevel.HIGH) is method_seeking
+
+
+# Rules no labelled row happens to use, each with a message of our own that should fire it.
+_RULES_NO_ROW_USES = {
+    "en.urge_end": "the urge to end my life is so loud today",
+    "en.plan_do_it": "i want to die and i've picked a day to do it",
+    "es.despedida": "este es mi ultimo mensaje",
+    "es.amenaza_matar": "mi pareja amenazo con matarme anoche",
+    "de.mittel": "ich will sterben und ich habe die tabletten hier",
+    "de.gewalt": "mein mann schlagt mich jeden abend",
+    "fr.moyens": "je veux mourir, j'ai les cachets devant moi",
+}
+
+
+def test_every_rule_can_fire(lexicon: Lexicon, labeled_rows: list[dict[str, object]]) -> None:
+    """A pattern no message can match is a silent hole: an escaped '\\\\b' in a raw string
+    once made the Spanish and French 'tonight' rules match nothing."""
+    texts = [normalize(str(r["text"])) for r in labeled_rows]
+    texts += [normalize(t) for t in _RULES_NO_ROW_USES.values()]
+    dead = [rule.spec.id for rule in lexicon.rules if not any(rule.regex.search(t) for t in texts)]
+    assert dead == []
+    for rule_id, text in _RULES_NO_ROW_USES.items():
+        assert rule_id in {h.rule_id for h in scan(lexicon, text).hits}, rule_id
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ok thanks, i'll do it",
+        "i'm going to do it now, wish me luck on the interview",
+        "my homework is due friday, i'll do it tomorrow",
+        "tonight is the night! first date in two years",
+        "i've decided to go through with it, the move to berlin",
+        "we picked a date for the wedding, can't wait to do it",
+        "esta noche lo hago, la tarta de cumpleanos",
+        "ce soir je le fais, le gateau pour maman",
+        "heute nacht mache ich es, die steuererklarung",
+        "tengo un plan para el finde",
+    ],
+)
+def test_do_it_with_no_risk_named_is_not_counted(lexicon: Lexicon, text: str) -> None:
+    """'It' names nothing here: the phrase waits in ``pending`` for earlier turns to name it."""
+    result = scan(lexicon, text)
+    assert result.level < RiskLevel.ELEVATED
+    assert result.pending
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i want to die. i'll do it tonight",
+        "nobody would miss me if i was gone. i'm going to do it after everyone goes to sleep",
+        "i have the pills. i'm going to do it tomorrow",
+        "quiero morirme, esta noche lo hago",
+        "je veux mourir. ce soir je le fais",
+    ],
+)
+def test_do_it_next_to_ideation_is_high(lexicon: Lexicon, text: str) -> None:
+    result = scan(lexicon, text)
+    assert result.level == RiskLevel.HIGH
+    assert not result.pending
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("i'm going to end it with my boyfriend", RiskLevel.NONE),
+        ("ending things with her tonight, it's been coming for months", RiskLevel.NONE),
+        ("i'm on the bridge, stuck in traffic again", RiskLevel.NONE),
+        ("up on the roof fixing the gutters, i'm on the edge of the roof", RiskLevel.NONE),
+        ("i wrote a goodbye letter to my old job lol", RiskLevel.NONE),
+        ("i have my pills ready for the week in the organiser", RiskLevel.CONCERN),
+        ("feel like i'm on the edge of a breakdown with these deadlines", RiskLevel.NONE),
+        ("saying goodbye to the old flat tomorrow, keys go back at noon", RiskLevel.NONE),
+        ("this is my last day at the office, cake at 3", RiskLevel.NONE),
+        ("le escribi una carta de despedida a mis companeros del curro", RiskLevel.NONE),
+        ("ich schreibe einen abschiedsbrief an die kollegen", RiskLevel.NONE),
+        ("i'm taking my life back one day at a time", RiskLevel.NONE),
+        ("not the breathing thing. i mean i'm ending my life tonight", RiskLevel.HIGH),
+        ("i'm on the bridge, i'm not here for the traffic", RiskLevel.HIGH),
+        ("this is my last message", RiskLevel.HIGH),
+        ("i'm going to end it all", RiskLevel.HIGH),
+        ("i'm on the bridge and i'm not going home", RiskLevel.HIGH),
+        ("i wrote a goodbye letter to my family", RiskLevel.HIGH),
+        ("the pills are counted out on my desk", RiskLevel.HIGH),
+    ],
+)
+def test_everyday_senses_of_crisis_cues(lexicon: Lexicon, text: str, level: RiskLevel) -> None:
+    """Everyday chat that was read as a crisis (bypass and moderator flag), and the crisis
+    versions of the same cues."""
+    assert scan(lexicon, text).level == level
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("no estoy bien, quiero morirme", RiskLevel.ELEVATED),
+        ("no, quiero morirme", RiskLevel.ELEVATED),
+        ("nicht gut, will einfach sterben", RiskLevel.ELEVATED),
+        ("pas bien, envie de mourir", RiskLevel.ELEVATED),
+        ("no quiero morirme", RiskLevel.NONE),
+        ("no, no quiero morir", RiskLevel.NONE),
+        ("nunca, jamas quiero morirme", RiskLevel.NONE),
+        ("no estoy bien, pero no quiero morir", RiskLevel.NONE),
+        ("je n'ai pas envie de mourir", RiskLevel.NONE),
+    ],
+)
+def test_a_comma_closes_a_negation_where_the_subject_is_dropped(
+    lexicon: Lexicon, text: str, level: RiskLevel
+) -> None:
+    """Spanish, German and colloquial French have no 'i' to open the new clause."""
+    assert scan(lexicon, text).level == level

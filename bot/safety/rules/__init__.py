@@ -27,6 +27,10 @@ class RuleSpec:
     # Cues that, in the same sentence, show the phrase is not about risk: a game
     # level, a trivia question, a will written for a new baby.
     unless: str | None = None
+    # The phrase names no act ("I'll do it tonight", "tonight is the night"): it is
+    # intent only when suicide is the topic, named elsewhere in the message or in
+    # earlier turns. Alone it is "ok thanks, I'll do it" as often as not.
+    anaphoric: bool = False
 
 
 # Where each ladder step sits: C-SSRS-like, from wish to be dead to imminent danger.

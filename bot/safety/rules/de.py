@@ -73,9 +73,19 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "de.plan",
         "plan",
-        r"\b(?:abschiedsbrief|abschiedsnachricht)\b|\bich habe (?:die tabletten|ein seil|einen plan)\b|\bheute nacht (?:mache ich es|tue ich es|ist es soweit)\b",
+        r"\b(?:abschiedsbrief|abschiedsnachricht)\b",
         (SI,),
+        # Ein Abschied von Kollegen, der Schule oder der Wohnung ist kein Abschied vom Leben.
+        unless=r"\b(?:kollegen|kollegin|kolleginnen|arbeit|job|firma|chef|chefin|team|rente|ruhestand|schule|klasse|wohnung|umzug)\b",
     ),
+    RuleSpec(
+        "de.plan_ohne_namen",
+        "plan",
+        r"\bich habe einen plan\b|\bheute nacht (?:mache ich es|tue ich es|ist es soweit)\b",
+        (SI,),
+        anaphoric=True,
+    ),
+    RuleSpec("de.mittel", "means", r"\bich habe (?:die tabletten|ein seil)\b", (MS,)),
     RuleSpec(
         "de.versuch",
         "behaviour",

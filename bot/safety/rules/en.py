@@ -5,10 +5,8 @@ from __future__ import annotations
 from bot.safety.rules import AV, DI, MS, SH, SI, TP, RuleSpec
 
 _ME = r"(?:i|i'm|i am|i've|i have|i'd|i was|im)"
-_KILL_ME = (
-    r"(?:kill myself|end my (?:own )?life|end it all|take my (?:own )?life|commit suicide|"
-    r"do it|end things|end it|die|be dead|hang myself|not be here)"
-)
+# Goodbyes to a job, a class, a flat or a channel (a farewell card, a leaving do).
+_FAREWELL_ELSEWHERE = r"\b(?:job|boss|work|office|company|team|colleagues|coworkers|co-workers|classmates|class|school|uni|students|followers|subscribers|channel|server|flat|apartment|landlord|tenants|club|retire\w*|leaving do|last day|old (?:house|home|place|flat|room|car))\b"
 _PILLS = r"(?:pills|tablets|meds|medications?|medicines?|paracetamol|tylenol|acetaminophen|ibuprofen|aspirin|sleeping pills|insulin|painkillers|antidepressants|xanax|opioids)"
 # Garden, household-pest and pet questions ("what chemicals kill weeds", "which meds are
 # deadly to cats"): what kills something other than a person, named right after the verb
@@ -284,14 +282,28 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "en.will_kill_self",
         "intent",
-        r"\b(?:i'll|i will|i'm gonna|i'm going to|i am going to) (?:finally |just |probably |actually )?(?:kill myself|end my life|end it all|take my (?:own )?life|commit suicide|do it|end it)\b(?! (?:later|tomorrow at work|in the gym))",
+        r"\b(?:i'll|i will|i'm gonna|i'm going to|i am going to) (?:finally |just |probably |actually )?(?:kill myself|end my life|end it all|take my (?:own )?life|commit suicide)\b|\b(?:i'm|i am) (?:finally |just )?(?:ending my (?:own )?life|taking my own life)\b",
         (SI,),
+    ),
+    RuleSpec(
+        "en.will_do_it",
+        "intent",
+        r"\b(?:i'll|i will|i'm gonna|i'm going to|i am going to) (?:finally |just |probably |actually )?(?:do it|end it)\b(?! (?:all|later|tomorrow at work|in the gym))",
+        (SI,),
+        anaphoric=True,
     ),
     RuleSpec(
         "en.decided_die",
         "intent",
-        r"\b(?:i've|i have) (?:made up my mind|decided|made the decision)\b[^.!?]{0,30}\b(?:die|end it|kill myself|go through with it|end my life)\b",
+        r"\b(?:i've|i have) (?:made up my mind|decided|made the decision)\b[^.!?]{0,30}\b(?:die|kill myself|end my life)\b",
         (SI,),
+    ),
+    RuleSpec(
+        "en.decided_do_it",
+        "intent",
+        r"\b(?:i've|i have) (?:made up my mind|decided|made the decision)\b[^.!?]{0,30}\b(?:end it|go through with it)\b",
+        (SI,),
+        anaphoric=True,
     ),
     RuleSpec(
         "en.suicide_intent",
@@ -354,26 +366,44 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "en.have_plan",
         "plan",
-        r"\b(?:have|made|got|making|worked out) (?:a|the|my) plan (?:to|for how to|for when i) (?:die|kill myself|end it|end my life|do it)\b|\b(?:picked|chose|set|chosen) (?:a|the) (?:date|day|time|place|spot)\b[^.!?]{0,40}\b(?:die|end it|kill myself|do it)\b",
+        r"\b(?:have|made|got|making|worked out) (?:a|the|my) plan (?:to|for how to|for when i) (?:die|kill myself|end my life)\b|\b(?:picked|chose|set|chosen) (?:a|the) (?:date|day|time|place|spot)\b[^.!?]{0,40}\b(?:die|kill myself)\b",
         (SI,),
+    ),
+    RuleSpec(
+        "en.plan_do_it",
+        "plan",
+        r"\b(?:have|made|got|making|worked out) (?:a|the|my) plan (?:to|for how to|for when i) (?:end it|do it)\b|\b(?:picked|chose|set|chosen) (?:a|the) (?:date|day|time|place|spot)\b[^.!?]{0,40}\b(?:end it|do it)\b",
+        (SI,),
+        anaphoric=True,
     ),
     RuleSpec(
         "en.means_ready",
         "plan",
         rf"\b(?:{_PILLS}|rope|noose|gun|razor|razors|blade|blades|knife|bottle)\b[^.!?]{{0,25}}\b(?:ready|lined up|counted out|in front of me|in my hand|next to me|on the table|all set)\b",
         (SI, MS),
+        # The week's pills sorted into an organiser.
+        unless=r"\b(?:organi[sz]er|pill ?box|dosette|blister pack|for the week|weekly|vitamins?)\b",
     ),
     RuleSpec(
         "en.note",
         "plan",
-        r"\b(?:wrote|writing|written|write|left|leaving|drafted|drafting) (?:a|my|the) (?:suicide|goodbye|farewell|last|final) (?:note|letter|message|video)\b|\b(?:letters|notes) for (?:my family|everyone|my kids|my parents) (?:for )?(?:when|after) i(?:'m| am)? (?:gone|dead)\b",
+        r"\b(?:wrote|writing|written|write|left|leaving|drafted|drafting) (?:a|my|the) suicide (?:note|letter|message|video)\b|\b(?:letters|notes) for (?:my family|everyone|my kids|my parents) (?:for )?(?:when|after) i(?:'m| am)? (?:gone|dead)\b",
         (SI,),
+    ),
+    RuleSpec(
+        "en.goodbye_note",
+        "plan",
+        r"\b(?:wrote|writing|written|write|left|leaving|drafted|drafting) (?:a|my|the) (?:goodbye|farewell|last|final) (?:note|letter|message|video)\b",
+        (SI,),
+        # A goodbye to a job, a class or a flat is not a goodbye to life.
+        unless=_FAREWELL_ELSEWHERE,
     ),
     RuleSpec(
         "en.do_it_when",
         "plan",
         r"\b(?:i'm|i am|i'll|i will) (?:going to |gonna )?(?:do it|end it|go through with it) (?:tonight|tomorrow|this weekend|soon|today|now|after (?:they|everyone) (?:leave|go|sleep))\b|\btonight (?:is|will be) the night\b",
         (SI,),
+        anaphoric=True,
     ),
     RuleSpec(
         "en.means_have",
@@ -386,6 +416,7 @@ RULES: list[RuleSpec] = [
         "imminent",
         r"\b(?:this|it) (?:is|will be|'ll be) my (?:last|final) (?:message|post|day|night|words|goodbye|time talking|time here|time posting)\b|\bby the time (?:you|anyone|someone) (?:read|reads|sees|see) this\b|\b(?:goodbye|bye) (?:forever|everyone forever|cruel world|world)\b|\bthis is goodbye\b|(?<!him\x20)(?<!her\x20)(?<!them\x20)(?<!he's\x20)(?<!she's\x20)\bsaying (?:my )?goodbyes?\b",
         (SI,),
+        unless=_FAREWELL_ELSEWHERE,  # "this is my last day at the office"
     ),
     RuleSpec(
         "en.giving_away",
@@ -417,8 +448,10 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "en.on_edge",
         "imminent",
-        r"\b(?:i'm|i am|standing|sitting|i'm standing|i'm sitting) (?:on|at|by) (?:the|a) (?:edge|ledge|bridge|roof|rooftop|tracks|railway|cliff|balcony railing)\b(?! of (?:my seat|glory))",
+        r"\b(?:i'm|i am|standing|sitting|i'm standing|i'm sitting) (?:on|at|by) (?:the|a) (?:edge|ledge|bridge|roof|rooftop|tracks|railway|cliff|balcony railing)\b(?! of (?:my seat|glory|(?:a |an )?(?:nervous )?(?:breakdown|meltdown|panic attack|burnout)|tears|losing (?:it|my mind)|my sanity|giving up|quitting))",
         (SI,),
+        # Stuck on a bridge in traffic, up on the roof fixing the gutters.
+        unless=r"\b(?:(?:stuck|sitting) in traffic|in (?:heavy |bad |the )?traffic|traffic jam|commute|on the (?:bus|tram)|fixing|repairing|gutters?|shingles|tiles|aerial|antenna|satellite dish)\b",
     ),
     RuleSpec(
         "en.bleeding",
@@ -684,6 +717,8 @@ IDIOMS: list[str] = [
     r"\bkill(?:ing|ed|s)? it\b",
     r"\bkill(?:ing|ed|s)? (?:the|a|an|some|those|these|all the|every) (?:game|vibe|mood|boss|bosses|dragon|dragons|zombie|zombies|monster|monsters|enemy|enemies|lights|light|engine|music|process|bug|bugs|weeds|spider|spiders|fly|flies|mosquito|mosquitoes|time|conversation|final boss|presentation|interview|exam|audition|show|performance|competition|round|level|batteries|battery)\b",
     r"\bkill (?:two birds|some time|time)\b",
+    # A break-up: "i'm going to end it with him", "ending things with my gf".
+    r"\bend(?:ing|ed|s)? (?:it|things) (?:with|between) (?:him|her|them|us|my (?:boyfriend|girlfriend|bf|gf|partner|husband|wife|fiance|fiancee|ex|date|situationship))\b|\bcall(?:ing|ed)? it (?:off|quits)\b",
     r"\b(?:die|died|dying|dead) (?:of|from) (?:embarrassment|laughter|laughing|shame|boredom|cringe|cuteness|curiosity|jealousy|envy|excitement|happiness|heat|thirst|hunger)\b",
     r"\bto die for\b",
     r"\bhills? (?:(?:that )?(?:i|i'm|i am|i'd|we|you)(?:'d)? (?:\w+ )?(?:want|wanna|willing|going|gonna|need|have|prepared|ready)? ?(?:to )?)?(?:to )?die on\b",

@@ -14,9 +14,7 @@ _PERSON = (
 _LONG_AGO = r"\bhace (?:\d+|un|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|muchos|varios|unos) anos\b|\b(?:\d+|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez) anos (?:despues|desde)\b|\bcuando (?:tenia \d+|era (?:nino|nina|adolescente|joven))\b|\baniversario\b"
 
 RULES: list[RuleSpec] = [
-    RuleSpec(
-        "es.timing", "timing", r"\\b(?:esta noche|ya lo decidi|tengo un plan|hoy mismo)\\b", ()
-    ),
+    RuleSpec("es.timing", "timing", r"\b(?:esta noche|ya lo decidi|tengo un plan|hoy mismo)\b", ()),
     RuleSpec(
         "es.quiero_morir",
         "passive",
@@ -71,9 +69,19 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "es.plan",
         "plan",
-        r"\b(?:tengo|he preparado) (?:un plan|las pastillas|la cuerda|el arma)\b|\b(?:carta|nota) de despedida\b|\besta noche (?:lo hago|lo voy a hacer|es la noche)\b",
+        r"\bhe preparado (?:las pastillas|la cuerda|el arma)\b|\b(?:carta|nota) de despedida\b",
         (SI,),
+        # Una despedida a los compañeros, al piso o al colegio no es despedirse de la vida.
+        unless=r"\b(?:companeros|colegas|curro|trabajo|oficina|jefe|empresa|jubilacion|colegio|escuela|clase|equipo|piso|mudanza)\b",
     ),
+    RuleSpec(
+        "es.plan_sin_nombre",
+        "plan",
+        r"\btengo un plan\b|\besta noche (?:lo hago|lo voy a hacer|es la noche)\b",
+        (SI,),
+        anaphoric=True,
+    ),
+    RuleSpec("es.medios", "means", r"\btengo (?:las pastillas|la cuerda|el arma)\b", (MS,)),
     RuleSpec(
         "es.intento",
         "behaviour",

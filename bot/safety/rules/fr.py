@@ -13,11 +13,11 @@ _PERSON = (
 _LONG_AGO = r"\bil y a (?:\d+|un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|plusieurs|quelques) ans\b|\b(?:\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix) ans (?:apres|plus tard|depuis)\b|\bquand j'(?:avais \d+ ans|etais (?:ado|adolescente?|enfant|petite?))\b|\banniversaire\b"
 
 RULES: list[RuleSpec] = [
-    RuleSpec("fr.timing", "timing", r"\\b(?:ce soir|cette nuit|j'ai decide|j'ai un plan)\\b", ()),
+    RuleSpec("fr.timing", "timing", r"\b(?:ce soir|cette nuit|j'ai decide|j'ai un plan)\b", ()),
     RuleSpec(
         "fr.veux_mourir",
         "passive",
-        r"\bj(?:e |')(?:veux|voudrais|aimerais|souhaite) (?:juste |tellement )?(?:mourir|etre mort|etre morte|disparaitre|ne plus exister|ne pas me reveiller|ne plus me reveiller)\b",
+        r"\b(?:j(?:e |')(?:veux|voudrais|aimerais|souhaite)|(?:j'ai )?(?:tellement |juste )?envie de) (?:juste |tellement )?(?:mourir|etre mort|etre morte|disparaitre|ne plus exister|ne pas me reveiller|ne plus me reveiller)\b",
         (SI,),
     ),
     RuleSpec(
@@ -67,11 +67,19 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "fr.plan",
         "plan",
-        r"\b(?:lettre|message|story|video|texto) d'adieu\b|\bj'ai (?:les cachets|une corde|un plan)\b|\bce soir (?:je le fais|c'est la fin)\b",
+        r"\b(?:lettre|message|story|video|texto) d'adieu\b",
         (SI,),
         # A farewell to colleagues, a school or a club is not a goodbye to life.
         unless=r"\b(?:retraite|collegues?|depart|demenag\w*|boulot|travail|bureau|ecole|lycee|fac|stage|equipe|club|pot)\b",
     ),
+    RuleSpec(
+        "fr.plan_sans_nom",
+        "plan",
+        r"\bj'ai un plan\b|\bce soir (?:je le fais|c'est la fin)\b",
+        (SI,),
+        anaphoric=True,
+    ),
+    RuleSpec("fr.moyens", "means", r"\bj'ai (?:les cachets|une corde)\b", (MS,)),
     RuleSpec(
         "fr.tentative",
         "behaviour",
