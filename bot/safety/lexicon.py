@@ -187,7 +187,7 @@ class Lexicon:
                 )
                 (pending if rule.spec.anaphoric else hits).append(hit)
                 break  # one hit per rule is enough
-        if pending and any(h.level >= RiskLevel.ELEVATED or h.step == "means" for h in hits):
+        if pending and any(_names_the_act(h) for h in hits):
             hits += pending  # "I want to die. I'll do it tonight", "I have the pills. ...": named
             pending = []
         hits = _drop_mentions_covered(hits)
@@ -257,6 +257,14 @@ def _sentence(text: str, start: int, end: int) -> str:
 def _about_someone_else(before: str) -> bool:
     words = " ".join(_WORDS.findall(before)[-SUBJECT_WINDOW:])
     return bool(_OTHER_SUBJECT.search(words)) and not _SELF_WORD.search(words)
+
+
+def _names_the_act(hit: Hit) -> bool:
+    """The writer's own ideation, self-harm or means: what "I'll do it" then refers to.
+    A friend's death wish does not make the writer's "I'll do it tonight" a plan."""
+    if Category.THIRD_PARTY in hit.categories:
+        return False
+    return hit.level >= RiskLevel.ELEVATED or hit.step == "means"
 
 
 def _drop_mentions_covered(hits: list[Hit]) -> list[Hit]:

@@ -474,6 +474,15 @@ def test_do_it_next_to_ideation_is_high(lexicon: Lexicon, text: str) -> None:
     assert not result.pending
 
 
+def test_a_friends_death_wish_does_not_name_the_writers_it(lexicon: Lexicon) -> None:
+    result = scan(
+        lexicon, "my friend keeps saying she wants to die. i'll do it tonight, i'll call her mum"
+    )
+    assert Category.THIRD_PARTY.value in result.categories
+    assert result.level == RiskLevel.ELEVATED
+    assert {h.rule_id for h in result.pending} == {"en.will_do_it", "en.do_it_when"}
+
+
 @pytest.mark.parametrize(
     ("text", "level"),
     [
@@ -492,6 +501,9 @@ def test_do_it_next_to_ideation_is_high(lexicon: Lexicon, text: str) -> None:
         ("not the breathing thing. i mean i'm ending my life tonight", RiskLevel.HIGH),
         ("i'm on the bridge, i'm not here for the traffic", RiskLevel.HIGH),
         ("this is my last message", RiskLevel.HIGH),
+        ("this is my last message, i can't face school anymore", RiskLevel.HIGH),
+        ("i wrote a goodbye letter, can't face work tomorrow", RiskLevel.HIGH),
+        ("escribi una carta de despedida, ya no puedo con el trabajo", RiskLevel.HIGH),
         ("i'm going to end it all", RiskLevel.HIGH),
         ("i'm on the bridge and i'm not going home", RiskLevel.HIGH),
         ("i wrote a goodbye letter to my family", RiskLevel.HIGH),

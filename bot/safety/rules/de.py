@@ -75,8 +75,8 @@ RULES: list[RuleSpec] = [
         "plan",
         r"\b(?:abschiedsbrief|abschiedsnachricht)\b",
         (SI,),
-        # Ein Abschied von Kollegen, der Schule oder der Wohnung ist kein Abschied vom Leben.
-        unless=r"\b(?:kollegen|kollegin|kolleginnen|arbeit|job|firma|chef|chefin|team|rente|ruhestand|schule|klasse|wohnung|umzug)\b",
+        # Ein Abschied von Kollegen, in die Rente oder vor dem Umzug ist kein Abschied vom Leben.
+        unless=r"\b(?:kollegen|kollegin|kolleginnen|rente|ruhestand|umzug)\b",
     ),
     RuleSpec(
         "de.plan_ohne_namen",

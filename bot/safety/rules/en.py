@@ -5,8 +5,16 @@ from __future__ import annotations
 from bot.safety.rules import AV, DI, MS, SH, SI, TP, RuleSpec
 
 _ME = r"(?:i|i'm|i am|i've|i have|i'd|i was|im)"
-# Goodbyes to a job, a class, a flat or a channel (a farewell card, a leaving do).
-_FAREWELL_ELSEWHERE = r"\b(?:job|boss|work|office|company|team|colleagues|coworkers|co-workers|classmates|class|school|uni|students|followers|subscribers|channel|server|flat|apartment|landlord|tenants|club|retire\w*|leaving do|last day|old (?:house|home|place|flat|room|car))\b"
+# Goodbyes to a job, colleagues or a flat (a farewell card, a leaving do), named as the
+# recipient: a bare "work" or "school" is as common in a crisis message ("this is my last
+# message, i can't face school") and must not cancel it.
+_FAREWELL_ELSEWHERE = r"\b(?:to|for|at|from|in|with) (?:my |the |our |all my |this )?(?:old |former )?(?:job|boss|workmates|office|company|colleagues|coworkers|co-workers|classmates|students|landlord|tenants|flat|apartment)\b|\bold (?:house|home|place|flat|room|car|school|job)\b|\bretir(?:e|ed|ing|ement)\b|\bleaving do\b"
+# Openers shared by the explicit rules and their anaphoric twins ("... kill myself" /
+# "... do it"), so that the two always read the same sentences.
+_I_WILL = r"\b(?:i'll|i will|i'm gonna|i'm going to|i am going to) (?:finally |just |probably |actually )?"
+_I_DECIDED = r"\b(?:i've|i have) (?:made up my mind|decided|made the decision)\b[^.!?]{0,30}\b"
+_PLAN_TO = r"\b(?:have|made|got|making|worked out) (?:a|the|my) plan (?:to|for how to|for when i) "
+_PICKED = r"\b(?:picked|chose|set|chosen) (?:a|the) (?:date|day|time|place|spot)\b[^.!?]{0,40}\b"
 _PILLS = r"(?:pills|tablets|meds|medications?|medicines?|paracetamol|tylenol|acetaminophen|ibuprofen|aspirin|sleeping pills|insulin|painkillers|antidepressants|xanax|opioids)"
 # Garden, household-pest and pet questions ("what chemicals kill weeds", "which meds are
 # deadly to cats"): what kills something other than a person, named right after the verb
@@ -282,26 +290,26 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "en.will_kill_self",
         "intent",
-        r"\b(?:i'll|i will|i'm gonna|i'm going to|i am going to) (?:finally |just |probably |actually )?(?:kill myself|end my life|end it all|take my (?:own )?life|commit suicide)\b|\b(?:i'm|i am) (?:finally |just )?(?:ending my (?:own )?life|taking my own life)\b",
+        rf"{_I_WILL}(?:kill myself|end my life|end it all|take my (?:own )?life|commit suicide)\b|\b(?:i'm|i am) (?:finally |just )?(?:ending my (?:own )?life|taking my own life)\b",
         (SI,),
     ),
     RuleSpec(
         "en.will_do_it",
         "intent",
-        r"\b(?:i'll|i will|i'm gonna|i'm going to|i am going to) (?:finally |just |probably |actually )?(?:do it|end it)\b(?! (?:all|later|tomorrow at work|in the gym))",
+        rf"{_I_WILL}(?:do it|end it)\b(?! (?:all|later|tomorrow at work|in the gym))",
         (SI,),
         anaphoric=True,
     ),
     RuleSpec(
         "en.decided_die",
         "intent",
-        r"\b(?:i've|i have) (?:made up my mind|decided|made the decision)\b[^.!?]{0,30}\b(?:die|kill myself|end my life)\b",
+        rf"{_I_DECIDED}(?:die|kill myself|end my life)\b",
         (SI,),
     ),
     RuleSpec(
         "en.decided_do_it",
         "intent",
-        r"\b(?:i've|i have) (?:made up my mind|decided|made the decision)\b[^.!?]{0,30}\b(?:end it|go through with it)\b",
+        rf"{_I_DECIDED}(?:end it|go through with it)\b",
         (SI,),
         anaphoric=True,
     ),
@@ -366,13 +374,13 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "en.have_plan",
         "plan",
-        r"\b(?:have|made|got|making|worked out) (?:a|the|my) plan (?:to|for how to|for when i) (?:die|kill myself|end my life)\b|\b(?:picked|chose|set|chosen) (?:a|the) (?:date|day|time|place|spot)\b[^.!?]{0,40}\b(?:die|kill myself)\b",
+        rf"{_PLAN_TO}(?:die|kill myself|end my life)\b|{_PICKED}(?:die|kill myself)\b",
         (SI,),
     ),
     RuleSpec(
         "en.plan_do_it",
         "plan",
-        r"\b(?:have|made|got|making|worked out) (?:a|the|my) plan (?:to|for how to|for when i) (?:end it|do it)\b|\b(?:picked|chose|set|chosen) (?:a|the) (?:date|day|time|place|spot)\b[^.!?]{0,40}\b(?:end it|do it)\b",
+        rf"{_PLAN_TO}(?:end it|do it)\b|{_PICKED}(?:end it|do it)\b",
         (SI,),
         anaphoric=True,
     ),
@@ -395,7 +403,7 @@ RULES: list[RuleSpec] = [
         "plan",
         r"\b(?:wrote|writing|written|write|left|leaving|drafted|drafting) (?:a|my|the) (?:goodbye|farewell|last|final) (?:note|letter|message|video)\b",
         (SI,),
-        # A goodbye to a job, a class or a flat is not a goodbye to life.
+        # A goodbye to a job, colleagues or an old flat is not a goodbye to life.
         unless=_FAREWELL_ELSEWHERE,
     ),
     RuleSpec(

@@ -71,8 +71,8 @@ RULES: list[RuleSpec] = [
         "plan",
         r"\bhe preparado (?:las pastillas|la cuerda|el arma)\b|\b(?:carta|nota) de despedida\b",
         (SI,),
-        # Una despedida a los compañeros, al piso o al colegio no es despedirse de la vida.
-        unless=r"\b(?:companeros|colegas|curro|trabajo|oficina|jefe|empresa|jubilacion|colegio|escuela|clase|equipo|piso|mudanza)\b",
+        # Despedirse de los compañeros, por jubilación o por mudanza no es despedirse de la vida.
+        unless=r"\b(?:companer[oa]s|colegas|alumnos|jubilacion|mudanza)\b",
     ),
     RuleSpec(
         "es.plan_sin_nombre",
