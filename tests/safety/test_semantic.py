@@ -46,8 +46,8 @@ def test_held_out_quality(
     ]
     assert len(held_out) >= 400
     report = evaluate(held_out, full_assessor.assess)
-    # Measured 0.954 / 0.014 / 0.210 on 977 rows (docs/safety.md); the previous release
-    # 0.944 / 0.018 / 0.244 on the same rows.
+    # Measured 0.954 / 0.016 / 0.208 on 1,070 rows (docs/safety.md); the previous release
+    # 0.944 / 0.018 / 0.263 on the same rows.
     assert report.crisis_recall >= 0.93
     assert report.non_crisis_high <= 0.03
     assert report.non_crisis_elevated_plus <= 0.24
@@ -64,19 +64,19 @@ def test_held_out_quality_on_long_forum_posts(
     ]
     assert len(posts) >= 350
     report = evaluate(posts, full_assessor.assess)
-    # Measured 0.946 / 0.019 / 0.213 on 507 posts (the issue's targets: 0.95 / 0.05 /
+    # Measured 0.946 / 0.019 / 0.220 on 507 posts (the issue's targets: 0.95 / 0.05 /
     # 0.25); the previous release 0.937 / 0.019 / 0.257 on the same posts, the one
     # before 0.937 / 0.026 / 0.280, the untuned encoder's head 0.881 / 0.068 / 0.660 on
     # the first 233 of them.
     assert report.crisis_recall >= 0.93
     assert report.non_crisis_high <= 0.04
-    assert report.non_crisis_elevated_plus <= 0.24  # a few posts of slack around 0.213
+    assert report.non_crisis_elevated_plus <= 0.24  # a few posts of slack around 0.220
 
 
 def test_held_out_quality_on_chatbot_messages(
     full_assessor: RiskAssessor, labeled_rows: list[dict[str, object]]
 ) -> None:
-    """Messages typed to the bot (chat-v3 to chat-v6), where a false high bypasses the
+    """Messages typed to the bot (chat-v3 to chat-v7), where a false high bypasses the
     model and flags a calm user to the moderators."""
     chat = [
         Example(str(r["text"]), str(r["label"]))
@@ -85,8 +85,8 @@ def test_held_out_quality_on_chatbot_messages(
     ]
     assert len(chat) >= 200
     report = evaluate(chat, full_assessor.assess)
-    # Measured 0.949 / 0.000 / 0.218 on 241 messages (117 crisis); the previous release
-    # 0.940 / 0.024 / 0.290 on the same messages.
+    # Measured 0.958 / 0.005 / 0.214 on 334 messages (142 crisis); the previous release
+    # 0.944 / 0.021 / 0.328 on the same messages.
     assert report.crisis_recall >= 0.92
     assert report.non_crisis_high <= 0.02
     assert report.non_crisis_elevated_plus <= 0.26
@@ -105,10 +105,10 @@ def test_held_out_quality_when_buried_in_long_posts(
         at = int(rng.integers(0, 6))
         buried.append(Example(" ".join([*others[:at], text, *others[at:]]), label))
     report = evaluate(buried, full_assessor.assess)
-    # Measured 0.778 / 0.070 / 0.443 (docs/safety.md): five calm messages joined around a
+    # Measured 0.801 / 0.067 / 0.460 (docs/safety.md): five calm messages joined around a
     # crisis one make a post full of distress (often 1,500 words of it), the hardest case
-    # for false alarms; the previous release scored 0.803 / 0.104 / 0.525 on the same rows
-    # (the calm everyday chat messages of chat-v6 are among the filler since this round).
+    # for false alarms; the previous release scored 0.831 / 0.088 / 0.511 on the same rows
+    # (the everyday chat messages of chat-v6 and v7 are among the filler since this round).
     assert report.crisis_recall >= 0.75
     assert report.non_crisis_high <= 0.09
     assert report.non_crisis_elevated_plus <= 0.50
