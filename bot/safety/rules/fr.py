@@ -69,8 +69,9 @@ RULES: list[RuleSpec] = [
         "plan",
         r"\b(?:lettre|message|story|video|texto) d'adieu\b",
         (SI,),
-        # A farewell to colleagues, a school or a club is not a goodbye to life.
-        unless=r"\b(?:retraite|collegues?|depart|demenag\w*|boulot|travail|bureau|ecole|lycee|fac|stage|equipe|club|pot)\b",
+        # A farewell to colleagues, an old job or flat, a retirement or a move is not a
+        # goodbye to life; a bare "travail" or "ecole" is as common in a crisis message.
+        unless=r"\b(?:collegues?|retraite|demenag\w*|pot de depart|(?:mon|ma|mes|a l') ?ancien(?:ne)?s? (?:boulot|taf|travail|job|appart|appartement|bureau|ecole|lycee|equipe|club))\b",
     ),
     RuleSpec(
         "fr.plan_sans_nom",
