@@ -163,10 +163,9 @@ class Lexicon:
                 if start == end:
                     continue
                 clause_start = max((b for b in breaks if b <= start), default=0)
-                before = text[clause_start:start]
-                if rule.comma_ends_negation:
-                    before = before[before.rfind(",") + 1 :]
-                if rule.spec.negatable and self._negated(before, match.group(0)):
+                if rule.spec.negatable and self._negated(
+                    text[clause_start:start], match.group(0), rule.comma_ends_negation
+                ):
                     negated.append(rule.spec.id)
                     continue
                 if (
@@ -206,9 +205,15 @@ class Lexicon:
             count += n
         return text, count
 
-    def _negated(self, before: str, matched: str) -> bool:
-        # A subject after the negation opens a clause of its own, which matters where
-        # no stop marks it: "im not ok i want to die", "not sure why i really want to die".
+    def _negated(self, before: str, matched: str, comma_ends: bool) -> bool:
+        """Whether a negation in the clause before reaches the match: all its scope rules here.
+
+        A subject after the negation opens a clause of its own, which matters where no
+        stop marks it: "im not ok i want to die", "not sure why i really want to die".
+        Where the language drops the subject, a comma does that job.
+        """
+        if comma_ends:
+            before = before[before.rfind(",") + 1 :]
         first = _WORDS.match(matched)
         if first is not None and _SUBJECT.fullmatch(first.group(0)):
             return False
