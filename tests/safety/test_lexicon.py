@@ -332,6 +332,43 @@ def test_the_dangerous_versions_still_count(lexicon: Lexicon, text: str) -> None
     assert scan(lexicon, text).level == RiskLevel.HIGH
 
 
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # the usual sideways wordings of a wish to be gone, per language
+        ("es wär vielleicht für alle einfacher, wenn ich nicht mehr da wär", RiskLevel.ELEVATED),
+        ("Ich hoffe jeden Abend, morgens nicht mehr aufzuwachen", RiskLevel.ELEVATED),
+        ("ich bin allen nur eine Last", RiskLevel.ELEVATED),
+        ("hab keine Kraft mehr zu leben", RiskLevel.ELEVATED),
+        ("sería mejor para todos si yo no estuviera", RiskLevel.ELEVATED),
+        ("siento que soy una carga", RiskLevel.ELEVATED),
+        ("quisiera dormirme y no despertar", RiskLevel.ELEVATED),
+        ("ya no le veo sentido a la vida", RiskLevel.ELEVATED),
+        ("ce serait plus simple pour tout le monde si je n'étais plus là", RiskLevel.ELEVATED),
+        ("je me sens un fardeau", RiskLevel.ELEVATED),
+        ("je ne vois plus l'intérêt de vivre", RiskLevel.ELEVATED),
+        ("I don't really see the point in me sticking around after her", RiskLevel.ELEVATED),
+        # the same words, everyday senses
+        ("es wäre einfacher, wenn ich nicht mehr da arbeiten müsste", RiskLevel.NONE),
+        ("ich bin froh, dass ich niemandem zur Last falle", RiskLevel.NONE),
+        ("sería mejor si no estuviera tan cansada por las tardes", RiskLevel.NONE),
+        ("el paquete es una carga pesada para el cartero", RiskLevel.NONE),
+        ("I don't see the point in sticking around at this job", RiskLevel.NONE),
+        ("i wish i could just disappear under my duvet for a week", RiskLevel.NONE),
+        ("j'ai envie de disparaître sous la couette", RiskLevel.NONE),
+        ("quiero desaparecer unos días en la playa", RiskLevel.NONE),
+        ("ich will einfach für ein paar Tage verschwinden", RiskLevel.NONE),
+        ("i wish i could just disappear", RiskLevel.ELEVATED),
+        ("j'ai envie de disparaître", RiskLevel.ELEVATED),
+        ("quiero desaparecer", RiskLevel.ELEVATED),
+        ("ich will einfach verschwinden", RiskLevel.ELEVATED),
+    ],
+)
+def test_a_wish_to_be_gone_said_sideways(lexicon: Lexicon, text: str, level: RiskLevel) -> None:
+    """Wordings missed on val posts (a farmer's "für alle einfacher, wenn ich nicht mehr da wär")."""
+    assert scan(lexicon, text).level == level
+
+
 def test_ich_kann_nicht_mehr_alone_is_distress(lexicon: Lexicon) -> None:
     """Usually exhaustion; the semantic layer weighs the rest of the post."""
     assert scan(lexicon, "ich kann nicht mehr").level == RiskLevel.CONCERN
@@ -422,6 +459,7 @@ _RULES_NO_ROW_USES = {
     "de.mittel": "ich will sterben und ich habe die tabletten hier",
     "de.gewalt": "mein mann schlagt mich jeden abend",
     "fr.moyens": "je veux mourir, j'ai les cachets devant moi",
+    "de.last": "ich bin doch allen nur eine last",
 }
 
 

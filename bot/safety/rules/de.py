@@ -23,20 +23,35 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "de.will_sterben",
         "passive",
-        r"\b(?:ich )?(?:will|mochte|wurde gern|wunschte,? ich ware|wunsche mir,? tot zu sein) (?:einfach |nur )?(?:sterben|tot sein|verschwinden|nicht mehr aufwachen|nicht mehr da sein|nicht mehr existieren)\b|\bwunschte,? ich ware tot\b",
+        r"\b(?:ich )?(?:will|mochte|wurde gern|wunschte,? ich ware|wunsche mir,? tot zu sein) (?:einfach |nur )?(?:sterben|tot sein|verschwinden(?! (?:fur |)(?:ein paar tage|eine woche|eine weile|das wochenende)| unter (?:der|meiner) (?:decke|bettdecke)| im urlaub| in den urlaub)|nicht mehr aufwachen|nicht mehr da sein|nicht mehr existieren)\b|\bwunschte,? ich ware tot\b",
         (SI,),
     ),
     RuleSpec(
         "de.nicht_mehr_leben",
         "passive",
-        r"\b(?:ich )?(?:will|mochte|kann) nicht mehr (?:leben|da sein|hier sein|existieren|weitermachen|aufwachen)\b",
+        r"\b(?:ich )?(?:will|mochte|kann) nicht mehr (?:leben|da sein|hier sein|existieren|weitermachen|aufwachen)\b|\bkeine (?:kraft|lust) mehr (?:zu leben|auf das leben|aufs leben)\b",
         (SI,),
         negatable=False,
     ),
     RuleSpec(
         "de.besser_ohne_mich",
         "passive",
-        r"\b(?:ohne mich|wenn ich weg ware|wenn ich tot ware) (?:waren|ware|ist|sind) (?:alle|es|sie|die welt) (?:besser|leichter)\b|\b(?:alle|jeder|die welt|meine familie|ihr) (?:waren|ware) (?:ohne mich besser dran|besser dran ohne mich)\b|\bniemand wurde mich vermissen\b|\bniemand wurde es merken\b",
+        r"\b(?:ohne mich|wenn ich weg ware|wenn ich tot ware) (?:waren|ware|ist|sind) (?:alle|es|sie|die welt) (?:besser|leichter)\b|\b(?:alle|jeder|die welt|meine familie|ihr) (?:waren|ware) (?:ohne mich besser dran|besser dran ohne mich)\b|\bniemand wurde mich vermissen\b|\bniemand wurde es merken\b"
+        # "es wär für alle einfacher, wenn ich nicht mehr da wär" (not "weg": a trip is also away)
+        r"|\b(?:ware|war|waer)\b[^.!?]{0,40}?\b(?:besser|einfacher|leichter)\b[^.!?]{0,30}?\bwenn ich (?:einfach )?(?:nicht mehr (?:da|am leben)|tot|nie geboren) (?:ware|war|waer)\b",
+        (SI,),
+    ),
+    RuleSpec(
+        "de.nicht_aufwachen",
+        "passive",
+        r"\b(?:hoffe|wunsche mir|wunschte)\b[^.!?]{0,25}?\b(?:nicht mehr aufzuwachen|nicht mehr aufwache|wache nicht mehr auf)\b|\beinschlafen und nicht mehr aufwachen\b",
+        (SI,),
+        negatable=False,
+    ),
+    RuleSpec(
+        "de.last",
+        "passive",
+        r"\bich bin (?:(?:doch|nur|allen|euch|meiner familie|fur alle) )*(?:eine last|zur last)\b",
         (SI,),
     ),
     RuleSpec(

@@ -58,7 +58,7 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "en.wish_disappear",
         "passive",
-        r"\bwish (?:i|that i) could (?:just )?(?:disappear|vanish|stop existing|cease to exist|not wake up|sleep forever|fall asleep and (?:never|not) wake up|go to sleep and (?:never|not) wake up)\b",
+        r"\bwish (?:i|that i) could (?:just )?(?:(?:disappear|vanish)(?! (?:under|into|in) (?:the |my )?(?:duvet|covers|blankets?|bed|sofa|couch)| for (?:a |the |one )?(?:week|weekend|day|few days|couple of days|bit|month)| on (?:a |an )?(?:holiday|vacation|island|beach))|stop existing|cease to exist|not wake up|sleep forever|fall asleep and (?:never|not) wake up|go to sleep and (?:never|not) wake up)\b",
         (SI,),
     ),
     RuleSpec(
@@ -640,7 +640,9 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "en.point_alive",
         "hopeless",
-        r"\b(?:don't|do not|can't|cannot) see (?:the|any) point (?:in|of) (?:being alive|living|life|going on|staying alive)\b|\bwhy (?:do i|should i) (?:even )?(?:bother )?(?:stay|staying) alive\b|\b(?:don't|do not) care (?:if|whether) i (?:live or )?die\b",
+        r"\b(?:don't|do not|can't|cannot) (?:really |even |honestly )?see (?:the|any|much) point (?:in|of) (?:me |my )?(?:being alive|living|life|going on|staying alive)\b"
+        # "...the point in me sticking around", not at a job or in a group
+        r"|\b(?:don't|do not|can't|cannot) (?:really |even |honestly )?see (?:the|any|much) point (?:in|of) (?:me |my )?(?:sticking around|carrying on|existing|waking up)\b(?! (?:at|in|with|for|on) (?:my |this |the |a |that )?(?:job|work|company|school|uni|class|team|course|degree|relationship|place|server|group|club|game|show|party))|\bwhy (?:do i|should i) (?:even )?(?:bother )?(?:stay|staying) alive\b|\b(?:don't|do not) care (?:if|whether) i (?:live or )?die\b",
         (SI,),
         negatable=False,
     ),

@@ -18,7 +18,7 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "es.quiero_morir",
         "passive",
-        r"\b(?:quiero|quisiera|deseo|tengo ganas de|me gustaria) (?:morir|morirme|estar muerto|estar muerta|desaparecer|dejar de existir|no despertar)\b",
+        r"\b(?:quiero|quisiera|deseo|tengo ganas de|me gustaria) (?:morir|morirme|estar muerto|estar muerta|desaparecer(?! (?:unos dias|una semana|un tiempo|un rato|el fin de semana|este fin de semana|bajo las sabanas|debajo de las sabanas|de vacaciones|en una isla))|dejar de existir|no despertar)\b",
         (SI,),
     ),
     RuleSpec(
@@ -31,7 +31,8 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "es.mejor_sin_mi",
         "passive",
-        r"\b(?:estarian|estaria|estarias|estan|seria) mejor sin mi\b|\bnadie (?:me )?(?:extranaria|notaria|echaria de menos)\b",
+        r"\b(?:estarian|estaria|estarias|estan|seria) mejor sin mi\b|\bnadie (?:me )?(?:extranaria|notaria|echaria de menos)\b"
+        r"|\bseria (?:mejor|mas facil) (?:para (?:todos|todo el mundo|mi familia) )?si (?:yo )?(?:no estuviera|no existiera|desapareciera|me muriera|no hubiera nacido)(?=\s*(?:$|[.!?,;:]|aqui\b|mas\b|en este mundo\b|y\b|porque\b|pero\b))",
         (SI,),
     ),
     RuleSpec(
@@ -41,9 +42,15 @@ RULES: list[RuleSpec] = [
         (SI,),
     ),
     RuleSpec(
+        "es.carga",
+        "passive",
+        r"\b(?:soy|me siento|siento que soy) (?:solo |nada mas que )?(?:una carga|un estorbo)\b|\b(?:dormir(?:me)?|acostarme) y no (?:volver a )?despertar(?:me)?\b",
+        (SI,),
+    ),
+    RuleSpec(
         "es.sin_sentido",
         "hopeless",
-        r"\b(?:no tiene sentido|no vale la pena) (?:vivir|seguir|nada)\b|\bno puedo (?:mas|seguir)\b|\bno tengo (?:razones|motivos) para vivir\b",
+        r"\b(?:no tiene sentido|no vale la pena) (?:vivir|seguir|nada)\b|\bno puedo (?:mas|seguir)\b|\bno tengo (?:razones|motivos) para vivir\b|\bno (?:le )?veo (?:el )?sentido a (?:la vida|vivir|seguir viviendo|nada)\b",
         (SI,),
         negatable=False,
     ),

@@ -17,7 +17,7 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "fr.veux_mourir",
         "passive",
-        r"\b(?:j(?:e |')(?:veux|voudrais|aimerais|souhaite)|(?:j'ai )?(?:tellement |juste )?envie de) (?:juste |tellement )?(?:mourir|etre mort|etre morte|disparaitre|ne plus exister|ne pas me reveiller|ne plus me reveiller)\b",
+        r"\b(?:j(?:e |')(?:veux|voudrais|aimerais|souhaite)|(?:j'ai )?(?:tellement |juste )?envie de) (?:juste |tellement )?(?:mourir|etre mort|etre morte|disparaitre(?! (?:sous (?:la couette|terre|les draps|ma couette)|dans mon lit|(?:quelques|deux|trois) jours|(?:pour )?(?:le|un|ce) (?:week-end|weekend)|une semaine|en vacances|sur une ile))|ne plus exister|ne pas me reveiller|ne plus me reveiller)\b",
         (SI,),
     ),
     RuleSpec(
@@ -30,13 +30,20 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "fr.mieux_sans_moi",
         "passive",
-        r"\b(?:ils|elles|tout le monde|ma famille|le monde) (?:seraient|serait) mieux sans moi\b|\bpersonne ne (?:remarquerait|verrait|regretterait)\b",
+        r"\b(?:ils|elles|tout le monde|ma famille|le monde) (?:seraient|serait) mieux sans moi\b|\bpersonne ne (?:remarquerait|verrait|regretterait)\b"
+        r"|\bce serait (?:plus simple|mieux|plus facile|un soulagement) (?:pour (?:tout le monde|eux|ma famille|tous) )?si je (?:n'etais plus la|n'existais plus|disparaissais|mourais)\b",
+        (SI,),
+    ),
+    RuleSpec(
+        "fr.fardeau",
+        "passive",
+        r"\bje (?:suis|me sens) (?:juste |qu')?(?:un fardeau\b|(?:une charge|un poids) pour (?:tout le monde|mes proches|ma famille|les autres|eux|tous))|\b(?:m'endormir|dormir) et ne (?:plus|jamais|pas) me reveiller\b",
         (SI,),
     ),
     RuleSpec(
         "fr.sans_sens",
         "hopeless",
-        r"\b(?:la vie|ma vie|rien) n'a (?:plus )?(?:de|aucun) sens\b|\bje n'en peux plus\b(?! (?:du|de la|de mon|de ma|des|de ce|de cette) (?:boulot|travail|job|taf|chef|patron|bruit|voisins?|ecole|fac|cours|examens?|collegue))|\bplus aucune raison de vivre\b|\bje ne vois pas d'avenir\b",
+        r"\b(?:la vie|ma vie|rien) n'a (?:plus )?(?:de|aucun) sens\b|\bje n'en peux plus\b(?! (?:du|de la|de mon|de ma|des|de ce|de cette) (?:boulot|travail|job|taf|chef|patron|bruit|voisins?|ecole|fac|cours|examens?|collegue))|\bplus aucune raison de vivre\b|\bje ne vois pas d'avenir\b|\bje ne vois plus (?:l'interet|le sens|de raison|aucune raison) de (?:vivre|continuer a vivre)\b|\ba quoi bon vivre\b",
         (SI,),
         negatable=False,
     ),
