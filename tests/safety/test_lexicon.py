@@ -348,6 +348,17 @@ def test_the_dangerous_versions_still_count(lexicon: Lexicon, text: str) -> None
         ("je me sens un fardeau", RiskLevel.ELEVATED),
         ("je ne vois plus l'intérêt de vivre", RiskLevel.ELEVATED),
         ("I don't really see the point in me sticking around after her", RiskLevel.ELEVATED),
+        ("every morning i'm gutted that i'm still here", RiskLevel.ELEVATED),
+        ("I genuinely don't see myself here in five years", RiskLevel.ELEVATED),
+        ("finally ready to die.", RiskLevel.ELEVATED),
+        ("honestly I'm ready to go to my maker", RiskLevel.ELEVATED),
+        ("cut myself again last night, deeper this time", RiskLevel.HIGH),
+        ("I don't see myself here in five years, the company is a mess", RiskLevel.NONE),
+        ("i'm ready to go home, this party is dead", RiskLevel.NONE),
+        ("i'm so ready to go to the beach", RiskLevel.NONE),
+        ("annoyed i woke up late again", RiskLevel.NONE),
+        ("sad i'm still here at the office at 9pm", RiskLevel.NONE),
+        ("cut myself shaving again, ugh", RiskLevel.NONE),
         # the same words, everyday senses
         ("es wäre einfacher, wenn ich nicht mehr da arbeiten müsste", RiskLevel.NONE),
         ("ich bin froh, dass ich niemandem zur Last falle", RiskLevel.NONE),
@@ -365,7 +376,8 @@ def test_the_dangerous_versions_still_count(lexicon: Lexicon, text: str) -> None
     ],
 )
 def test_a_wish_to_be_gone_said_sideways(lexicon: Lexicon, text: str, level: RiskLevel) -> None:
-    """Wordings missed on val posts (a farmer's "für alle einfacher, wenn ich nicht mehr da wär")."""
+    """Wordings missed on train and val posts (a farmer's "für alle einfacher, wenn ich nicht
+    mehr da wär", "cut myself again" with the subject dropped)."""
     assert scan(lexicon, text).level == level
 
 
