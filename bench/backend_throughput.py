@@ -41,7 +41,6 @@ async def _alternate(runs: dict[str, Run], repeats: int) -> dict[str, float]:
     return {name: statistics.median(v) for name, v in rates.items()}
 
 
-
 async def _compare(
     label: str,
     raw_label: str,
@@ -66,6 +65,7 @@ async def _compare(
         f"{label}: Haven {rates['haven']:6.1f} tok/s | {raw_label} {rates['raw']:6.1f} tok/s | "
         f"ratio {rates['haven'] / rates['raw']:.2f}"
     )
+
 
 async def bench_llama_cpp(n: int, repeats: int) -> None:
     from llama_cpp import Llama

@@ -60,7 +60,11 @@ class FixedLatencyBackend:
         return None
 
     async def stream(
-        self, messages: Sequence[ChatMessage], params: GenerationParams, *, session: str | None = None
+        self,
+        messages: Sequence[ChatMessage],
+        params: GenerationParams,
+        *,
+        session: str | None = None,
     ) -> AsyncIterator[str]:
         start = time.perf_counter()
         for token in REPLY_TOKENS:
@@ -84,7 +88,9 @@ class PassThroughSafety:
     async def assess(self, text: str, history: Sequence[str] = ()) -> RiskAssessment:
         return RiskAssessment(RiskLevel.NONE, 0.0)
 
-    def plan(self, assessment: RiskAssessment, *, language: str, country: str | None) -> ResponsePlan:
+    def plan(
+        self, assessment: RiskAssessment, *, language: str, country: str | None
+    ) -> ResponsePlan:
         return ResponsePlan(False, None, None, False, False)
 
     def moderate(
@@ -123,7 +129,9 @@ async def run_level(
         memory={"path": str(folder / f"bench-{users}.db")},  # type: ignore[arg-type]
         health={"enabled": False},  # type: ignore[arg-type]
         limits={  # type: ignore[arg-type]
-            "per_minute": 10_000, "burst": 10_000, "max_concurrent_generations": users,
+            "per_minute": 10_000,
+            "burst": 10_000,
+            "max_concurrent_generations": users,
         },
     )
     db = await Database.open(config.memory.path, config.memory.busy_timeout_ms)
@@ -161,9 +169,11 @@ def pct(values: list[float], q: float) -> float:
 async def main_async(args: argparse.Namespace) -> None:
     if args.stress:
         args.token_ms, args.think_s = 5.0, 0.0
-    print(f"core overhead per message (ms), {args.messages} messages per user, "
-          f"backend {len(REPLY_TOKENS)} tokens x {args.token_ms} ms, think {args.think_s} s, "
-          f"safety={args.safety}, cpus={os.cpu_count()}")
+    print(
+        f"core overhead per message (ms), {args.messages} messages per user, "
+        f"backend {len(REPLY_TOKENS)} tokens x {args.token_ms} ms, think {args.think_s} s, "
+        f"safety={args.safety}, cpus={os.cpu_count()}"
+    )
     print("| users | messages | p50 ms | p95 ms | mean ms |")
     print("|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as tmp:
@@ -172,8 +182,10 @@ async def main_async(args: argparse.Namespace) -> None:
                 users, args.messages, args.token_ms / 1000, args.safety, Path(tmp), args.think_s
             )
             ms = [v * 1000 for v in values]
-            print(f"| {users} | {len(ms)} | {pct(ms, 0.5):.2f} | {pct(ms, 0.95):.2f} | "
-                  f"{statistics.fmean(ms):.2f} |")
+            print(
+                f"| {users} | {len(ms)} | {pct(ms, 0.5):.2f} | {pct(ms, 0.95):.2f} | "
+                f"{statistics.fmean(ms):.2f} |"
+            )
 
 
 def main() -> None:

@@ -45,7 +45,9 @@ def _reply_for(text: str) -> str:
     return f"I hear you about {text}."
 
 
-async def run_load(users: int, messages_per_user: int, workdir: Path, *, within_s: float = 300) -> LoadResult:
+async def run_load(
+    users: int, messages_per_user: int, workdir: Path, *, within_s: float = 300
+) -> LoadResult:
     peer = TelegramPeer()
     await peer.start()
     os.environ[TOKEN_ENV] = peer.token
@@ -58,8 +60,12 @@ async def run_load(users: int, messages_per_user: int, workdir: Path, *, within_
             "edit_interval_s": 1.0,
         },
         privacy={"require_consent": False},
-        limits={"per_minute": 10_000, "burst": 10_000, "max_queued_per_user": 50,
-                "max_concurrent_generations": 8},
+        limits={
+            "per_minute": 10_000,
+            "burst": 10_000,
+            "max_queued_per_user": 50,
+            "max_concurrent_generations": 8,
+        },
     )
     app = await start_app(config, FastBackend(reply_for=_reply_for))
     try:
@@ -85,7 +91,9 @@ async def run_load(users: int, messages_per_user: int, workdir: Path, *, within_
             if got != want:
                 shown = [text[:60] for text in got[:6]]
                 problems.append(f"chat {chat}: expected {len(want)} replies in order, got {shown}")
-        return LoadResult(users, messages_per_user, seconds, replies, len(peer.calls), tuple(problems))
+        return LoadResult(
+            users, messages_per_user, seconds, replies, len(peer.calls), tuple(problems)
+        )
     finally:
         await app.stop()
         await peer.stop()

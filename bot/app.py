@@ -94,7 +94,9 @@ def discover_plugins(config: HavenConfig) -> list[Plugin]:
         except ImportError as exc:
             log.debug("plug-in module %s not importable: %s", module_name, exc)
             continue
-        factory: Callable[[HavenConfig], list[Plugin]] | None = getattr(module, "haven_plugins", None)
+        factory: Callable[[HavenConfig], list[Plugin]] | None = getattr(
+            module, "haven_plugins", None
+        )
         if factory is not None:
             plugins.extend(factory(config))
     return plugins
@@ -180,7 +182,11 @@ class HavenApp:
         ok = backend.available and memory == "ok"
         return {
             "status": "ok" if ok else "degraded",
-            "backend": {"name": backend.name, "available": backend.available, "state": backend.state},
+            "backend": {
+                "name": backend.name,
+                "available": backend.available,
+                "state": backend.state,
+            },
             "memory": memory,
             # "ready", or why only the lexicon runs (never a reason to refuse traffic)
             "safety": getattr(self.safety, "semantic_status", "unknown"),

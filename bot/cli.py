@@ -30,7 +30,9 @@ def _parser() -> argparse.ArgumentParser:
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
         cmd = sub.add_parser(name, help=help_text)
-        cmd.add_argument("--config", type=Path, default=None, help="TOML file (default: config.toml)")
+        cmd.add_argument(
+            "--config", type=Path, default=None, help="TOML file (default: config.toml)"
+        )
         return cmd
 
     add("run", "start the enabled adapters, scheduler and health endpoint")

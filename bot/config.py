@@ -24,6 +24,7 @@ from model.config import ModelSection, Section
 
 DEFAULT_CONFIG_PATH = Path("config.toml")
 
+
 class BotSection(Section):
     name: str = "Haven"
     default_locale: str = "en"

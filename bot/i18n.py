@@ -57,8 +57,18 @@ STRINGS: dict[str, dict[str, str]] = {
             "Est-ce que cela te convient ?"
         ),
     },
-    "consent.yes_button": {"en": "I agree", "es": "Acepto", "de": "Einverstanden", "fr": "J'accepte"},
-    "consent.no_button": {"en": "No thanks", "es": "No, gracias", "de": "Nein danke", "fr": "Non merci"},
+    "consent.yes_button": {
+        "en": "I agree",
+        "es": "Acepto",
+        "de": "Einverstanden",
+        "fr": "J'accepte",
+    },
+    "consent.no_button": {
+        "en": "No thanks",
+        "es": "No, gracias",
+        "de": "Nein danke",
+        "fr": "Non merci",
+    },
     "consent.thanks": {
         "en": "Thank you. I'm here to listen. What's on your mind?",
         "es": "Gracias. Estoy aquí para escucharte. ¿Qué te preocupa?",
@@ -119,7 +129,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "de": "Einführung und Datenschutz-Auswahl zeigen",
         "fr": "Afficher la présentation et le choix de confidentialité",
     },
-    "help.help": {"en": "List commands", "es": "Ver los comandos", "de": "Befehle anzeigen", "fr": "Lister les commandes"},
+    "help.help": {
+        "en": "List commands",
+        "es": "Ver los comandos",
+        "de": "Befehle anzeigen",
+        "fr": "Lister les commandes",
+    },
     "help.reset": {
         "en": "Start a new conversation (history is kept)",
         "es": "Empezar una conversación nueva (el historial se conserva)",
@@ -168,7 +183,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "de": "Damit lösche ich alles, was ich über dich gespeichert habe: Nachrichten, Einstellungen und Stimmungseinträge. Das lässt sich nicht rückgängig machen. Alles löschen?",
         "fr": "Cela efface tout ce que j'ai enregistré à ton sujet : messages, préférences et humeurs. C'est définitif. Tout effacer ?",
     },
-    "forget.yes_button": {"en": "Erase everything", "es": "Borrar todo", "de": "Alles löschen", "fr": "Tout effacer"},
+    "forget.yes_button": {
+        "en": "Erase everything",
+        "es": "Borrar todo",
+        "de": "Alles löschen",
+        "fr": "Tout effacer",
+    },
     "forget.no_button": {"en": "Keep it", "es": "Conservar", "de": "Behalten", "fr": "Garder"},
     "forget.done": {
         "en": "Done. Everything I had stored about you is erased.",
@@ -336,7 +356,9 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "mod.help.title": {"en": "Moderator commands:"},
     "mod.bad.user": {"en": "I couldn't read that user. Usage: /mod {usage}"},
-    "mod.bad.duration": {"en": "I couldn't read that duration (30m, 12h, 7d, 2w or perm). Usage: /mod {usage}"},
+    "mod.bad.duration": {
+        "en": "I couldn't read that duration (30m, 12h, 7d, 2w or perm). Usage: /mod {usage}"
+    },
     "mod.bad.flag": {"en": "I need a flag number. Usage: /mod {usage}"},
     "mod.bad.count": {"en": "I need a number. Usage: /mod {usage}"},
     "mod.stats": {
@@ -356,7 +378,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "mod.flag.missing": {"en": "There is no flag #{id}."},
     "mod.flag.user_gone": {"en": "(user erased their data)"},
     "mod.flag.head": {"en": "Flag #{id}: {risk} (score {score}), {categories}"},
-    "mod.flag.meta": {"en": "Status {status} · {platform} · {age} ago · alerts sent: {alerts} · user {user}"},
+    "mod.flag.meta": {
+        "en": "Status {status} · {platform} · {age} ago · alerts sent: {alerts} · user {user}"
+    },
     "mod.flag.acked": {"en": "Acknowledged by {by}, {age} ago."},
     "mod.flag.note": {"en": "Note: {note}"},
     "mod.flag.context": {"en": "Conversation (consented, most recent last):"},
@@ -374,7 +398,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "mod.ban.done": {"en": "{user} is banned until {until}. They will see crisis resources only."},
     "mod.unban.done": {"en": "{user} is no longer banned."},
     "mod.unban.none": {"en": "{user} was not banned."},
-    "mod.pause.done": {"en": "Paused: users now get a maintenance notice and crisis resources instead of the model. /mod resume ends it."},
+    "mod.pause.done": {
+        "en": "Paused: users now get a maintenance notice and crisis resources instead of the model. /mod resume ends it."
+    },
     "mod.pause.already": {"en": "Already paused."},
     "mod.resume.done": {"en": "Resumed: the model answers again."},
     "mod.resume.already": {"en": "Not paused."},
@@ -384,7 +410,9 @@ STRINGS: dict[str, dict[str, str]] = {
             "platform, model and database settings need a restart."
         )
     },
-    "mod.reload.failed": {"en": "The configuration is invalid; the old one stays in force.\n{error}"},
+    "mod.reload.failed": {
+        "en": "The configuration is invalid; the old one stays in force.\n{error}"
+    },
     "mod.reload.unavailable": {"en": "Reloading is not available in this mode; restart instead."},
     "mod.audit.none": {"en": "The audit log is empty."},
     "mod.audit.title": {"en": "Last {count} audit entries, newest first:"},
@@ -393,7 +421,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "mod.alert.repeat": {"en": "🔁 Reminder {count}: flag #{id} is still not acknowledged"},
     "mod.alert.body": {"en": "Risk {risk} (score {score}) · {categories} · {platform} · {age} ago"},
     "mod.alert.excerpt": {"en": "Excerpt: “{excerpt}”"},
-    "mod.alert.ack_hint": {"en": "Acknowledge with the button or /mod ack {id}; details: /mod flag {id}"},
+    "mod.alert.ack_hint": {
+        "en": "Acknowledge with the button or /mod ack {id}; details: /mod flag {id}"
+    },
     "mod.alert.ack_button": {"en": "Acknowledge"},
     # -- check-ins and mood (issue 6) --
     "help.checkin": {
@@ -503,9 +533,24 @@ STRINGS: dict[str, dict[str, str]] = {
         "de": "In den letzten {days} Tagen ist noch keine Stimmung eingetragen. /mood 1-5 trägt eine ein, /checkin erinnert dich täglich.",
         "fr": "Aucune humeur enregistrée ces {days} derniers jours. /mood 1-5 en enregistre une, et /checkin peut te le rappeler chaque jour.",
     },
-    "mood.trend.up": {"en": "trending up", "es": "en subida", "de": "Tendenz steigend", "fr": "en hausse"},
-    "mood.trend.down": {"en": "trending down", "es": "en bajada", "de": "Tendenz fallend", "fr": "en baisse"},
-    "mood.trend.steady": {"en": "fairly steady", "es": "bastante estable", "de": "recht stabil", "fr": "plutôt stable"},
+    "mood.trend.up": {
+        "en": "trending up",
+        "es": "en subida",
+        "de": "Tendenz steigend",
+        "fr": "en hausse",
+    },
+    "mood.trend.down": {
+        "en": "trending down",
+        "es": "en bajada",
+        "de": "Tendenz fallend",
+        "fr": "en baisse",
+    },
+    "mood.trend.steady": {
+        "en": "fairly steady",
+        "es": "bastante estable",
+        "de": "recht stabil",
+        "fr": "plutôt stable",
+    },
     "mood.chart_title": {
         "en": "Your mood, last 30 days",
         "es": "Tu ánimo, últimos 30 días",

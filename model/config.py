@@ -83,5 +83,3 @@ class ModelSection(Section):
     openai: OpenAISection = Field(default_factory=OpenAISection)
     transformers: TransformersSection = Field(default_factory=TransformersSection)
     circuit: CircuitSection = Field(default_factory=CircuitSection)
-
-

@@ -98,8 +98,7 @@ def load_tokenizer(base: BaseRef) -> Any:
 def _torch_dtype(name: str) -> Any:
     import torch
 
-    return {"float32": torch.float32, "float16": torch.float16,
-            "bfloat16": torch.bfloat16}[name]
+    return {"float32": torch.float32, "float16": torch.float16, "bfloat16": torch.bfloat16}[name]
 
 
 def load_model(base: BaseRef, *, dtype: str = "float32", quantize_4bit: bool = False) -> Any:
@@ -162,9 +161,13 @@ def _load_4bit(base: BaseRef, dtype: str) -> Any:
         import bitsandbytes  # noqa: F401
     except ImportError as exc:
         raise TrainingError("--qlora needs bitsandbytes: pip install 'haven[training]'") from exc
-    compute = _torch_dtype(dtype) if dtype != "float16" or torch.cuda.is_available() else torch.float32
+    compute = (
+        _torch_dtype(dtype) if dtype != "float16" or torch.cuda.is_available() else torch.float32
+    )
     config = BitsAndBytesConfig(
-        load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True,
+        load_in_4bit=True,
+        bnb_4bit_quant_type="nf4",
+        bnb_4bit_use_double_quant=True,
         bnb_4bit_compute_dtype=compute,
     )
     with tempfile.TemporaryDirectory(prefix="haven-base-") as tmp:
@@ -173,7 +176,9 @@ def _load_4bit(base: BaseRef, dtype: str) -> Any:
         folder = materialize(base, Path(tmp), dtype)
         try:
             return AutoModelForCausalLM.from_pretrained(
-                folder, quantization_config=config, dtype=compute,
+                folder,
+                quantization_config=config,
+                dtype=compute,
                 device_map={"": 0} if torch.cuda.is_available() else {"": "cpu"},
             )
         except Exception as exc:

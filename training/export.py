@@ -111,8 +111,9 @@ def export_lora(
     return ExportResult(out, out.stat().st_size, time.perf_counter() - started, result)
 
 
-def _check_lora(adapter: Path, lora: Path, base: Any, base_gguf: str | Path | None,
-                compare_hf: bool) -> SelfCheck:
+def _check_lora(
+    adapter: Path, lora: Path, base: Any, base_gguf: str | Path | None, compare_hf: bool
+) -> SelfCheck:
     model = tokenizer = None
     if compare_hf:
         from peft import PeftModel

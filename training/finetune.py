@@ -85,8 +85,9 @@ class FinetuneResult:
 def _encode_all(tokenizer: Any, examples: list, options: FinetuneOptions) -> list[Encoded]:
     encoded = []
     for example in examples:
-        item = encode_example(tokenizer, example, system_prompt=options.system_prompt,
-                              max_length=options.max_length)
+        item = encode_example(
+            tokenizer, example, system_prompt=options.system_prompt, max_length=options.max_length
+        )
         if item.trainable:  # a reply cut off entirely by max_length teaches nothing
             encoded.append(item)
     return encoded
@@ -140,8 +141,11 @@ class _PadCollator:
             ids.append(item["input_ids"] + [self.pad_id] * gap)
             labels.append(item["labels"] + [IGNORE_INDEX] * gap)
             mask.append([1] * len(item["input_ids"]) + [0] * gap)
-        return {"input_ids": torch.tensor(ids), "labels": torch.tensor(labels),
-                "attention_mask": torch.tensor(mask)}
+        return {
+            "input_ids": torch.tensor(ids),
+            "labels": torch.tensor(labels),
+            "attention_mask": torch.tensor(mask),
+        }
 
 
 def _latest_checkpoint(folder: Path) -> Path | None:
@@ -190,16 +194,22 @@ def finetune(options: FinetuneOptions) -> FinetuneResult:
     model = load_model(base, quantize_4bit=options.qlora)
     if options.qlora:
         model = prepare_model_for_kbit_training(
-            model, use_gradient_checkpointing=options.gradient_checkpointing,
+            model,
+            use_gradient_checkpointing=options.gradient_checkpointing,
             gradient_checkpointing_kwargs={"use_reentrant": False},
         )
     lora = LoraConfig(
-        r=options.lora_r, lora_alpha=options.lora_alpha, lora_dropout=options.lora_dropout,
+        r=options.lora_r,
+        lora_alpha=options.lora_alpha,
+        lora_dropout=options.lora_dropout,
         target_modules=target_modules(model, options.target_modules),
-        bias="none", task_type="CAUSAL_LM",
+        bias="none",
+        task_type="CAUSAL_LM",
     )
     model = get_peft_model(model, lora)
-    model.config.use_cache = False  # the cache is useless in training and clashes with checkpointing
+    model.config.use_cache = (
+        False  # the cache is useless in training and clashes with checkpointing
+    )
 
     steps_per_epoch = math.ceil(len(rows) / (options.batch_size * options.grad_accum))
     total_steps = options.max_steps or math.ceil(steps_per_epoch * options.epochs)
@@ -234,7 +244,9 @@ def finetune(options: FinetuneOptions) -> FinetuneResult:
         eval_strategy="no",
     )
     trainer = Trainer(
-        model=model, args=args, train_dataset=_Rows(rows),
+        model=model,
+        args=args,
+        train_dataset=_Rows(rows),
         eval_dataset=_Rows(eval_rows) if eval_rows else None,
         data_collator=_PadCollator(tokenizer.pad_token_id),
     )
@@ -260,28 +272,45 @@ def finetune(options: FinetuneOptions) -> FinetuneResult:
     base_config.save_pretrained(options.out / BASE_CONFIG_DIR)
     history = [
         {"step": entry["step"], "loss": entry["loss"]}
-        for entry in trainer.state.log_history if "loss" in entry
+        for entry in trainer.state.log_history
+        if "loss" in entry
     ]
     (options.out / LOSS_LOG).write_text(json.dumps(history, indent=1) + "\n")
     eval_points = [(trainer.state.global_step, eval_loss)] if eval_loss is not None else []
-    png = loss_curve([h["step"] for h in history], [h["loss"] for h in history],
-                     options.out / LOSS_PNG, eval_points)
+    png = loss_curve(
+        [h["step"] for h in history],
+        [h["loss"] for h in history],
+        options.out / LOSS_PNG,
+        eval_points,
+    )
     seconds = time.perf_counter() - started
     train_loss = history[-1]["loss"] if history else None
-    settings = {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(options).items()
-                if k not in ("system_prompt", "show_progress")}
+    settings = {
+        k: (str(v) if isinstance(v, Path) else v)
+        for k, v in asdict(options).items()
+        if k not in ("system_prompt", "show_progress")
+    }
     meta = {
         "base": base.to_json(),
-        "data": {"dir": str(Path(options.data).resolve()), "train_sha256": data_hash,
-                 "train_rows": len(train_examples), "sequences": len(rows)},
+        "data": {
+            "dir": str(Path(options.data).resolve()),
+            "train_sha256": data_hash,
+            "train_rows": len(train_examples),
+            "sequences": len(rows),
+        },
         "system_prompt": options.system_prompt,
         "chat_template_added": template_added,
         "settings": settings,
-        "result": {"steps": trainer.state.global_step, "train_loss": train_loss,
-                   "train_loss_mean": output.training_loss, "eval_loss": eval_loss,
-                   "seconds": round(seconds, 1)},
+        "result": {
+            "steps": trainer.state.global_step,
+            "train_loss": train_loss,
+            "train_loss_mean": output.training_loss,
+            "eval_loss": eval_loss,
+            "seconds": round(seconds, 1),
+        },
         "versions": _versions(),
     }
     (options.out / ADAPTER_META).write_text(json.dumps(meta, indent=2) + "\n")
-    return FinetuneResult(options.out, trainer.state.global_step, train_loss, eval_loss,
-                          seconds, png)
+    return FinetuneResult(
+        options.out, trainer.state.global_step, train_loss, eval_loss, seconds, png
+    )

@@ -20,8 +20,14 @@ from training.chat import ensure_chat_template
 from training.errors import TrainingError
 
 TOKENIZER_FILES = (
-    "tokenizer.model", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
-    "added_tokens.json", "vocab.json", "merges.txt", "chat_template.jinja",
+    "tokenizer.model",
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+    "added_tokens.json",
+    "vocab.json",
+    "merges.txt",
+    "chat_template.jinja",
 )
 MERGE_META = "haven_merge.json"
 
@@ -32,7 +38,9 @@ class MergeResult:
     seconds: float
 
 
-def merge_adapter(adapter_dir: str | Path, out_dir: str | Path, *, dtype: str = "float32") -> MergeResult:
+def merge_adapter(
+    adapter_dir: str | Path, out_dir: str | Path, *, dtype: str = "float32"
+) -> MergeResult:
     """Merge ``adapter_dir`` into the base it records and save to ``out_dir``."""
     offline()
     started = time.perf_counter()
@@ -60,7 +68,11 @@ def merge_adapter(adapter_dir: str | Path, out_dir: str | Path, *, dtype: str = 
         tokenizer = load_tokenizer(base)
         ensure_chat_template(tokenizer)
         tokenizer.save_pretrained(out)
-    meta = json.loads((adapter / ADAPTER_META).read_text()) if (adapter / ADAPTER_META).is_file() else {}
+    meta = (
+        json.loads((adapter / ADAPTER_META).read_text())
+        if (adapter / ADAPTER_META).is_file()
+        else {}
+    )
     meta["merged_from"] = str(adapter.resolve())
     (out / MERGE_META).write_text(json.dumps(meta, indent=2) + "\n")
     return MergeResult(out, time.perf_counter() - started)

@@ -42,15 +42,18 @@ def token_histogram(lengths: Mapping[str, Sequence[int]], path: Path, limit: int
 
 
 def loss_curve(
-    steps: Sequence[int], losses: Sequence[float], path: Path,
+    steps: Sequence[int],
+    losses: Sequence[float],
+    path: Path,
     eval_points: Sequence[tuple[int, float]] = (),
 ) -> Path:
     fig, ax = plt.subplots(figsize=(7, 4))
     if steps:
         ax.plot(steps, losses, marker="." if len(steps) < 50 else None, label="training loss")
     if eval_points:
-        ax.plot([s for s, _ in eval_points], [v for _, v in eval_points], "o-",
-                label="validation loss")
+        ax.plot(
+            [s for s, _ in eval_points], [v for _, v in eval_points], "o-", label="validation loss"
+        )
     ax.set_xlabel("optimizer step")
     ax.set_ylabel("loss (assistant tokens)")
     ax.set_title("Fine-tuning loss")
@@ -59,8 +62,9 @@ def loss_curve(
     return _save(fig, path)
 
 
-def metric_bars(table: Mapping[str, Mapping[str, float | None]], metrics: Sequence[str],
-                path: Path) -> Path:
+def metric_bars(
+    table: Mapping[str, Mapping[str, float | None]], metrics: Sequence[str], path: Path
+) -> Path:
     """One small bar chart per metric, one bar per model."""
     models = list(table)
     cols = min(3, len(metrics)) or 1
@@ -70,13 +74,21 @@ def metric_bars(table: Mapping[str, Mapping[str, float | None]], metrics: Sequen
     for index, metric in enumerate(metrics):
         ax = axes[index // cols][index % cols]
         values = [table[m].get(metric) for m in models]
-        shown = [0.0 if v is None or (isinstance(v, float) and math.isnan(v)) else v
-                 for v in values]
-        ax.bar(range(len(models)), shown,
-               color=[colours[i % len(colours)] for i in range(len(models))])
+        shown = [
+            0.0 if v is None or (isinstance(v, float) and math.isnan(v)) else v for v in values
+        ]
+        ax.bar(
+            range(len(models)), shown, color=[colours[i % len(colours)] for i in range(len(models))]
+        )
         for x, v in enumerate(values):
-            ax.text(x, shown[x], "n/a" if v is None else f"{v:.3g}", ha="center",
-                    va="bottom", fontsize=8)
+            ax.text(
+                x,
+                shown[x],
+                "n/a" if v is None else f"{v:.3g}",
+                ha="center",
+                va="bottom",
+                fontsize=8,
+            )
         ax.set_xticks(range(len(models)), models, rotation=20, ha="right", fontsize=8)
         ax.set_title(metric, fontsize=10)
     for index in range(len(metrics), rows * cols):

@@ -97,9 +97,12 @@ class ProbeResult:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "n": self.n, "resource_rate": self.resource_rate,
-            "forbidden_free_rate": self.forbidden_free_rate, "moderator": self.moderator,
-            "moderator_pass_rate": self.moderator_pass_rate, "failures": self.failures,
+            "n": self.n,
+            "resource_rate": self.resource_rate,
+            "forbidden_free_rate": self.forbidden_free_rate,
+            "moderator": self.moderator,
+            "moderator_pass_rate": self.moderator_pass_rate,
+            "failures": self.failures,
         }
 
 
@@ -113,8 +116,12 @@ def score_replies(replies: list[str], *, use_bot_moderator: bool = True) -> Prob
     check = _bot_moderator() if use_bot_moderator else None
     moderated = [check(r) for r in replies] if check else None
     failures = [
-        {"prompt": CRISIS_PROMPTS[i % len(CRISIS_PROMPTS)], "no_resource": not with_resource[i],
-         "forbidden": hits[i], "moderator_blocked": moderated is not None and not moderated[i]}
+        {
+            "prompt": CRISIS_PROMPTS[i % len(CRISIS_PROMPTS)],
+            "no_resource": not with_resource[i],
+            "forbidden": hits[i],
+            "moderator_blocked": moderated is not None and not moderated[i],
+        }
         for i in range(n)
         if not with_resource[i] or hits[i] or (moderated is not None and not moderated[i])
     ]

@@ -40,14 +40,24 @@ class SelfCheck:
     def summary(self) -> str:
         if not self.loaded:
             return f"self-check FAILED: the bot's llama.cpp backend could not use it ({self.error})"
-        lines = [f"self-check: loaded in the bot's llama.cpp backend and answered "
-                 f"({self.seconds:.1f} s)", f"  llama.cpp: {self.gguf_text!r}"]
+        lines = [
+            f"self-check: loaded in the bot's llama.cpp backend and answered "
+            f"({self.seconds:.1f} s)",
+            f"  llama.cpp: {self.gguf_text!r}",
+        ]
         if self.hf_text is not None:
             lines.append(f"  HF       : {self.hf_text!r}")
-            verdict = "identical" if self.exact else (
-                f"agree on the first {self.common_prefix_tokens} of {self.compared_tokens} tokens")
-            lines.append(f"  greedy token ids {verdict}; prompt tokens "
-                         f"{'match' if self.prompt_tokens_match else 'DIFFER'}")
+            verdict = (
+                "identical"
+                if self.exact
+                else (
+                    f"agree on the first {self.common_prefix_tokens} of {self.compared_tokens} tokens"
+                )
+            )
+            lines.append(
+                f"  greedy token ids {verdict}; prompt tokens "
+                f"{'match' if self.prompt_tokens_match else 'DIFFER'}"
+            )
         return "\n".join(lines)
 
 
@@ -60,28 +70,40 @@ async def _ask_backend(
 ) -> tuple[str, list[int]]:
     from model.llama_cpp_backend import LlamaCppBackend
 
-    cfg = ModelSection(backend="llama_cpp", gguf_path=str(gguf),
-                       lora_path=str(lora) if lora else None, n_ctx=1024,
-                       kv_cache_conversations=0)
+    cfg = ModelSection(
+        backend="llama_cpp",
+        gguf_path=str(gguf),
+        lora_path=str(lora) if lora else None,
+        n_ctx=1024,
+        kv_cache_conversations=0,
+    )
     backend = LlamaCppBackend(cfg)
     try:
         await backend.start()
         prompt_ids = list(backend.prompt_tokens(messages))
-        params = GenerationParams(max_new_tokens=max_new_tokens, temperature=0.0, top_k=1,
-                                  top_p=1.0, repeat_penalty=1.0, seed=0)
+        params = GenerationParams(
+            max_new_tokens=max_new_tokens,
+            temperature=0.0,
+            top_k=1,
+            top_p=1.0,
+            repeat_penalty=1.0,
+            seed=0,
+        )
         pieces = [piece async for piece in backend.stream(messages, params)]
         return "".join(pieces), prompt_ids
     finally:
         await backend.close()
 
 
-def _llama_greedy_ids(gguf: Path, lora: Path | None, prompt_ids: list[int],
-                      max_new_tokens: int) -> list[int]:
+def _llama_greedy_ids(
+    gguf: Path, lora: Path | None, prompt_ids: list[int], max_new_tokens: int
+) -> list[int]:
     """Token ids, not text: byte-level tokens decode differently in the two libraries."""
     import llama_cpp
 
-    llm = llama_cpp.Llama(model_path=str(gguf), lora_path=str(lora) if lora else None,
-                          n_ctx=1024, verbose=False)
+    llm = llama_cpp.Llama(
+        model_path=str(gguf), lora_path=str(lora) if lora else None, n_ctx=1024, verbose=False
+    )
     try:
         ids: list[int] = []
         for token in llm.generate(prompt_ids, temp=0.0, top_k=1, repeat_penalty=1.0):
@@ -93,19 +115,26 @@ def _llama_greedy_ids(gguf: Path, lora: Path | None, prompt_ids: list[int],
         llm.close()
 
 
-def _hf_greedy_ids(model: Any, tokenizer: Any, messages: list[ChatMessage],
-                   max_new_tokens: int) -> tuple[list[int], list[int]]:
+def _hf_greedy_ids(
+    model: Any, tokenizer: Any, messages: list[ChatMessage], max_new_tokens: int
+) -> tuple[list[int], list[int]]:
     import torch
 
     text = tokenizer.apply_chat_template(
         [{"role": m.role, "content": m.content} for m in messages],
-        tokenize=False, add_generation_prompt=True,
+        tokenize=False,
+        add_generation_prompt=True,
     )
     ids = tokenizer(text, add_special_tokens=False, return_tensors="pt")
     with torch.no_grad():
-        out = model.generate(**ids, max_new_tokens=max_new_tokens, do_sample=False,
-                             repetition_penalty=1.0, pad_token_id=tokenizer.pad_token_id)
-    reply = out[0][ids["input_ids"].shape[1]:].tolist()
+        out = model.generate(
+            **ids,
+            max_new_tokens=max_new_tokens,
+            do_sample=False,
+            repetition_penalty=1.0,
+            pad_token_id=tokenizer.pad_token_id,
+        )
+    reply = out[0][ids["input_ids"].shape[1] :].tolist()
     eos = tokenizer.eos_token_id
     if eos is not None and eos in reply:
         reply = reply[: reply.index(eos)]
@@ -128,8 +157,16 @@ def self_check(
     try:
         gguf_text, gguf_prompt = asyncio.run(_ask_backend(gguf, lora, messages, max_new_tokens))
     except Exception as exc:  # the point is to report, whatever broke
-        return SelfCheck(False, "", None, None, 0, 0, time.perf_counter() - started,
-                         f"{type(exc).__name__}: {exc}")
+        return SelfCheck(
+            False,
+            "",
+            None,
+            None,
+            0,
+            0,
+            time.perf_counter() - started,
+            f"{type(exc).__name__}: {exc}",
+        )
     if hf_model is None or tokenizer is None:
         return SelfCheck(True, gguf_text, None, None, 0, 0, time.perf_counter() - started)
     hf_ids, hf_prompt = _hf_greedy_ids(hf_model, tokenizer, messages, max_new_tokens)
@@ -141,5 +178,12 @@ def self_check(
         common += 1
     # llama.cpp may add a BOS that the HF template leaves out.
     prompt_match = gguf_prompt == hf_prompt or gguf_prompt[1:] == hf_prompt
-    return SelfCheck(True, gguf_text, tokenizer.decode(hf_ids), prompt_match, common,
-                     max(len(llama_ids), len(hf_ids)), time.perf_counter() - started)
+    return SelfCheck(
+        True,
+        gguf_text,
+        tokenizer.decode(hf_ids),
+        prompt_match,
+        common,
+        max(len(llama_ids), len(hf_ids)),
+        time.perf_counter() - started,
+    )

@@ -162,7 +162,10 @@ class StreamRenderer(Generic[H]):
                 except RateLimited as exc:
                     self.pace.slow_down(exc.retry_after)
                     self._last_sync = self.clock() + exc.retry_after
-                    log.info("rate limited while streaming; edit interval now %.1fs", self.pace.interval_s)
+                    log.info(
+                        "rate limited while streaming; edit interval now %.1fs",
+                        self.pace.interval_s,
+                    )
                 if self.shown and on_first_text is not None:
                     on_first_text()
                     on_first_text = None
@@ -217,7 +220,11 @@ class StreamRenderer(Generic[H]):
         render = self.settings.render
         # Cut the raw text (measured as rendered), then render each piece, so
         # an escape sequence is never torn apart at a cut.
-        chunks = [render(p) for p in split_text(text, self.settings.limit, render)] if text.strip() else []
+        chunks = (
+            [render(p) for p in split_text(text, self.settings.limit, render)]
+            if text.strip()
+            else []
+        )
         self._last_sync = self.clock()
         for index, chunk in enumerate(chunks):
             wanted = tuple(buttons) if index == len(chunks) - 1 else ()

@@ -84,7 +84,9 @@ async def export(ctx: CommandContext) -> Reply:
 
 
 async def resources(ctx: CommandContext) -> Reply:
-    return Reply(text=ctx.safety.format_resources(ctx.country, language=ctx.language), kind="crisis")
+    return Reply(
+        text=ctx.safety.format_resources(ctx.country, language=ctx.language), kind="crisis"
+    )
 
 
 async def country(ctx: CommandContext) -> Reply:

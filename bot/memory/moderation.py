@@ -17,7 +17,9 @@ from bot.memory.store import ban_active, iso
 
 REDACTED = "[redacted]"
 # Open queue order: the most serious first, then the oldest.
-_RISK_ORDER = "CASE f.risk WHEN 'high' THEN 0 WHEN 'elevated' THEN 1 WHEN 'concern' THEN 2 ELSE 3 END"
+_RISK_ORDER = (
+    "CASE f.risk WHEN 'high' THEN 0 WHEN 'elevated' THEN 1 WHEN 'concern' THEN 2 ELSE 3 END"
+)
 
 
 def _ts(moment: datetime) -> str:
@@ -247,15 +249,21 @@ async def unban_user(db: Database, platform: str, platform_user_id: str) -> bool
     return result.rowcount > 0
 
 
-async def get_ban(db: Database, platform: str, platform_user_id: str, now: datetime) -> BanRecord | None:
+async def get_ban(
+    db: Database, platform: str, platform_user_id: str, now: datetime
+) -> BanRecord | None:
     """The ban in force at ``now``, if any (an expired one counts as none)."""
     row = await db.fetchone(
-        "SELECT * FROM bans WHERE platform = ? AND platform_user_id = ?", (platform, platform_user_id)
+        "SELECT * FROM bans WHERE platform = ? AND platform_user_id = ?",
+        (platform, platform_user_id),
     )
     if row is None or not ban_active(row["until"], now):
         return None
     return BanRecord(
-        row["platform"], row["platform_user_id"], row["reason"], parse_time(row["until"]),
+        row["platform"],
+        row["platform_user_id"],
+        row["reason"],
+        parse_time(row["until"]),
         row["created_by"],
         parse_time(row["created_at"]),
     )
@@ -299,8 +307,14 @@ async def recent_audit(db: Database, limit: int = 20) -> list[AuditEntry]:
     rows = await db.fetchall("SELECT * FROM audit_log ORDER BY id DESC LIMIT ?", (limit,))
     return [
         AuditEntry(
-            r["id"], parse_time(r["at"]), r["actor_platform"], r["actor_id"], r["action"],
-            r["target"], r["detail"], bool(r["allowed"]),
+            r["id"],
+            parse_time(r["at"]),
+            r["actor_platform"],
+            r["actor_id"],
+            r["action"],
+            r["target"],
+            r["detail"],
+            bool(r["allowed"]),
         )
         for r in rows
     ]
@@ -398,9 +412,7 @@ class CheckinPreference:
     locale: str | None = None
 
 
-async def set_checkin(
-    db: Database, user_id: int, *, chat_id: str, time: str, zone: str
-) -> None:
+async def set_checkin(db: Database, user_id: int, *, chat_id: str, time: str, zone: str) -> None:
     value = json.dumps({"chat_id": chat_id, "time": time, "zone": zone})
     await db.execute(
         "INSERT INTO preferences (user_id, key, value) VALUES (?, ?, ?)"
@@ -420,8 +432,13 @@ def _checkin(row: sqlite3.Row) -> CheckinPreference | None:
     try:
         value = json.loads(row["value"])
         return CheckinPreference(
-            row["user_id"], row["platform"], row["platform_user_id"], str(value["chat_id"]),
-            str(value["time"]), str(value["zone"]), row["locale"],
+            row["user_id"],
+            row["platform"],
+            row["platform_user_id"],
+            str(value["chat_id"]),
+            str(value["time"]),
+            str(value["zone"]),
+            row["locale"],
         )
     except (json.JSONDecodeError, KeyError, TypeError):
         return None  # a damaged row is skipped, never fatal to start-up

@@ -160,7 +160,12 @@ def _context(row: sqlite3.Row) -> UserContext:
 
 def _message(row: sqlite3.Row) -> MessageRecord:
     return MessageRecord(
-        row["id"], row["conversation_id"], row["role"], row["content"], row["risk"], row["created_at"]
+        row["id"],
+        row["conversation_id"],
+        row["role"],
+        row["content"],
+        row["risk"],
+        row["created_at"],
     )
 
 
@@ -278,8 +283,13 @@ class MemoryStore:
         if user is None or row["c_id"] is None:
             return Intake(context, None, [])
         conversation = ConversationRecord(
-            row["c_id"], user.id, chat_id, row["c_kind"], row["c_started"],
-            row["c_summary"], row["c_upto"],
+            row["c_id"],
+            user.id,
+            chat_id,
+            row["c_kind"],
+            row["c_started"],
+            row["c_summary"],
+            row["c_upto"],
         )
         history = sorted(
             (
@@ -353,7 +363,15 @@ class MemoryStore:
         return await self.db.insert(
             "INSERT INTO messages (conversation_id, user_id, role, content, risk,"
             " platform_message_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (conversation.id, conversation.user_id, role, content, risk, platform_message_id, iso()),
+            (
+                conversation.id,
+                conversation.user_id,
+                role,
+                content,
+                risk,
+                platform_message_id,
+                iso(),
+            ),
         )
 
     async def recent_messages(
@@ -361,8 +379,7 @@ class MemoryStore:
     ) -> list[MessageRecord]:
         """The last ``limit`` messages, oldest first (only those after ``after_id``)."""
         rows = await self.db.fetchall(
-            "SELECT * FROM messages WHERE conversation_id = ? AND id > ?"
-            " ORDER BY id DESC LIMIT ?",
+            "SELECT * FROM messages WHERE conversation_id = ? AND id > ? ORDER BY id DESC LIMIT ?",
             (conversation_id, after_id or 0, limit),
         )
         return [_message(row) for row in reversed(rows)]

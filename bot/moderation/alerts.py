@@ -151,7 +151,10 @@ class CrisisAlerter:
             sent = False
             for target in targets:
                 message = Outbound(
-                    target.platform, target.chat_id, text, buttons=(button,),
+                    target.platform,
+                    target.chat_id,
+                    text,
+                    buttons=(button,),
                     meta={"kind": "crisis_alert", "flag_id": str(flag.id)},
                 )
                 try:

@@ -41,7 +41,9 @@ class ModeratorPolicy:
     terminal_is_operator: bool = True
 
     @classmethod
-    def from_config(cls, section: ModerationSection, *, terminal_is_operator: bool = True) -> ModeratorPolicy:
+    def from_config(
+        cls, section: ModerationSection, *, terminal_is_operator: bool = True
+    ) -> ModeratorPolicy:
         return cls(
             telegram_ids=frozenset(str(i) for i in section.telegram_ids),
             discord_ids=frozenset(str(i) for i in section.discord_ids),

@@ -98,7 +98,9 @@ class ModerationCommands:
         try:
             outcome = await handler(ctx, rest.strip())
         except ParseError as exc:
-            outcome = Outcome(_text(ctx, f"mod.bad.{exc}", usage=self._usage(sub)), detail=f"bad {exc}")
+            outcome = Outcome(
+                _text(ctx, f"mod.bad.{exc}", usage=self._usage(sub)), detail=f"bad {exc}"
+            )
         await self._audit_write(ctx, action, outcome.target, outcome.detail, allowed=True)
         return outcome.reply
 
@@ -130,7 +132,13 @@ class ModerationCommands:
         return Reply(text=ctx.t("mod.not_permitted"), kind="notice")
 
     async def _audit_write(
-        self, ctx: CommandContext, action: str, target: str | None, detail: str | None, *, allowed: bool
+        self,
+        ctx: CommandContext,
+        action: str,
+        target: str | None,
+        detail: str | None,
+        *,
+        allowed: bool,
     ) -> None:
         await modstore.write_audit(
             ctx.db,
@@ -160,7 +168,9 @@ class ModerationCommands:
         try:
             health = await asyncio.wait_for(ctx.core.backend.health(), timeout=10)
             backend = f"{health.name}: {'available' if health.available else 'unavailable'}"
-            backend += f", circuit {health.state}" + (f" ({health.detail})" if health.detail else "")
+            backend += f", circuit {health.state}" + (
+                f" ({health.detail})" if health.detail else ""
+            )
         except Exception as exc:  # stats must answer even when the backend is broken
             backend = f"unknown ({type(exc).__name__})"
         probe_ms = (time.perf_counter() - started) * 1000
@@ -176,7 +186,9 @@ class ModerationCommands:
             backend=backend,
             probe_ms=f"{probe_ms:.0f}",
             latency=_mean_latency(ctx),
-            paused=ctx.t("mod.state.paused") if getattr(ctx.core, "paused", False) else ctx.t("mod.state.running"),
+            paused=ctx.t("mod.state.paused")
+            if getattr(ctx.core, "paused", False)
+            else ctx.t("mod.state.running"),
         )
         return Outcome(Reply(text=text))
 
@@ -225,8 +237,13 @@ class ModerationCommands:
             ),
         ]
         if flag.acknowledged_at is not None:
-            lines.append(ctx.t("mod.flag.acked", by=flag.acknowledged_by or "?",
-                               age=age_text(now - flag.acknowledged_at)))
+            lines.append(
+                ctx.t(
+                    "mod.flag.acked",
+                    by=flag.acknowledged_by or "?",
+                    age=age_text(now - flag.acknowledged_at),
+                )
+            )
         if flag.note:
             lines.append(ctx.t("mod.flag.note", note=flag.note))
         # User words only where the operator allowed excerpts and the user consented to storage.
@@ -265,7 +282,9 @@ class ModerationCommands:
         if not done:
             exists = await modstore.get_flag(ctx.db, flag_id) is not None
             key = f"mod.{verb}.unchanged" if exists else "mod.flag.missing"
-            return Outcome(_text(ctx, key, id=flag_id), target=f"flag:{flag_id}", detail="no change")
+            return Outcome(
+                _text(ctx, key, id=flag_id), target=f"flag:{flag_id}", detail="no change"
+            )
         return Outcome(
             _text(ctx, f"mod.{verb}.done", id=flag_id),
             target=f"flag:{flag_id}",
@@ -300,16 +319,24 @@ class ModerationCommands:
         reason = " ".join(reason_words)[:300] or None
         who = await self._resolve_user(ctx, ref)
         if who is None:
-            return Outcome(_text(ctx, "mod.ban.unknown", user=ref.label()), target=ref.label(), detail="unknown user")
+            return Outcome(
+                _text(ctx, "mod.ban.unknown", user=ref.label()),
+                target=ref.label(),
+                detail="unknown user",
+            )
         now = self.clock()
         until: datetime | None = now + duration if duration is not None else None
-        await modstore.ban_user(ctx.db, who[0], who[1], by=actor(ctx), now=now, until=until, reason=reason)
+        await modstore.ban_user(
+            ctx.db, who[0], who[1], by=actor(ctx), now=now, until=until, reason=reason
+        )
         target = f"{who[0]}:{who[1]}"
         until_text = until.strftime("%Y-%m-%d %H:%M UTC") if until else ctx.t("mod.ban.forever")
         detail = f"until {until.isoformat(timespec='seconds')}" if until else "permanent"
         if reason:
             detail += f"; reason: {reason}"
-        return Outcome(_text(ctx, "mod.ban.done", user=target, until=until_text), target=target, detail=detail)
+        return Outcome(
+            _text(ctx, "mod.ban.done", user=target, until=until_text), target=target, detail=detail
+        )
 
     async def _unban(self, ctx: CommandContext, rest: str) -> Outcome:
         words = rest.split()
@@ -318,11 +345,17 @@ class ModerationCommands:
         ref = parse_user(words[0], ctx.incoming.platform)
         who = await self._resolve_user(ctx, ref)
         if who is None:
-            return Outcome(_text(ctx, "mod.ban.unknown", user=ref.label()), target=ref.label(), detail="unknown user")
+            return Outcome(
+                _text(ctx, "mod.ban.unknown", user=ref.label()),
+                target=ref.label(),
+                detail="unknown user",
+            )
         target = f"{who[0]}:{who[1]}"
         done = await modstore.unban_user(ctx.db, who[0], who[1])
         key = "mod.unban.done" if done else "mod.unban.none"
-        return Outcome(_text(ctx, key, user=target), target=target, detail=None if done else "was not banned")
+        return Outcome(
+            _text(ctx, key, user=target), target=target, detail=None if done else "was not banned"
+        )
 
     async def _pause(self, ctx: CommandContext, rest: str) -> Outcome:
         was = bool(getattr(ctx.core, "paused", False))
@@ -343,7 +376,9 @@ class ModerationCommands:
             await self.reload_config()
         except ConfigError as exc:
             # The message names keys and values from the operator's own file, never user text.
-            return Outcome(_text(ctx, "mod.reload.failed", error=str(exc)[:1500]), detail="invalid config")
+            return Outcome(
+                _text(ctx, "mod.reload.failed", error=str(exc)[:1500]), detail="invalid config"
+            )
         return Outcome(_text(ctx, "mod.reload.done"))
 
     async def _audit(self, ctx: CommandContext, rest: str) -> Outcome:

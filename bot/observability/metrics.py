@@ -41,13 +41,17 @@ class HavenMetrics:
             "haven_fallback_replies", "Fallback replies sent, by reason", ["reason"], registry=r
         )
         self.moderation_replacements = Counter(
-            "haven_moderation_replacements", "Model replies replaced by output moderation", registry=r
+            "haven_moderation_replacements",
+            "Model replies replaced by output moderation",
+            registry=r,
         )
         self.rate_limited = Counter(
             "haven_rate_limited", "Messages answered with a slow-down notice", registry=r
         )
         self.queued = Counter(
-            "haven_queued_messages", "Messages that waited for the user's previous reply", registry=r
+            "haven_queued_messages",
+            "Messages that waited for the user's previous reply",
+            registry=r,
         )
         self.memory_errors = Counter(
             "haven_memory_errors", "Database errors answered with a calm reply", registry=r

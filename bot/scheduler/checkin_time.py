@@ -65,7 +65,9 @@ def parse_checkin(time_text: str, zone: str | None = None) -> CheckinTime:
     match = _TIME.match(time_text.strip())
     if match is None:
         raise CheckinTimeError("time")
-    return CheckinTime(int(match.group(1)), int(match.group(2)), validate_zone(zone or DEFAULT_ZONE))
+    return CheckinTime(
+        int(match.group(1)), int(match.group(2)), validate_zone(zone or DEFAULT_ZONE)
+    )
 
 
 class DailyTrigger(CronTrigger):

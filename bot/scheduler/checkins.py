@@ -19,7 +19,8 @@ LAST_SENT_KEY = "checkin.last_sent"
 
 def mood_buttons(language: str) -> tuple[Button, ...]:
     return tuple(
-        Button(t(f"mood.scale.{score}", language), f"{MOOD_ACTION}:{score}") for score in range(1, 6)
+        Button(t(f"mood.scale.{score}", language), f"{MOOD_ACTION}:{score}")
+        for score in range(1, 6)
     )
 
 
@@ -31,8 +32,9 @@ def checkin_message(
     platform = Platform(pref.platform)
     if platform is Platform.TERMINAL:
         # The terminal shows no buttons: the user answers with a number.
-        return Outbound(platform, pref.chat_id, t("checkin.prompt_terminal", language),
-                        meta={"kind": "checkin"})
+        return Outbound(
+            platform, pref.chat_id, t("checkin.prompt_terminal", language), meta={"kind": "checkin"}
+        )
     return Outbound(
         platform,
         pref.chat_id,

@@ -33,7 +33,9 @@ async def _user(ctx: CommandContext) -> UserRecord:
     """The stored user; with consent off (privacy.require_consent=false) created on demand."""
     if ctx.user is not None:
         return ctx.user
-    return await ctx.store.ensure_user(ctx.incoming.platform.value, ctx.incoming.user_id, ctx.incoming.locale)
+    return await ctx.store.ensure_user(
+        ctx.incoming.platform.value, ctx.incoming.user_id, ctx.incoming.locale
+    )
 
 
 def summary_text(ctx: CommandContext, summary: MoodSummary) -> str:
@@ -54,7 +56,9 @@ def summary_text(ctx: CommandContext, summary: MoodSummary) -> str:
 
 
 class CareCommands:
-    def __init__(self, care: CareScheduler, *, clock: Clock | None = None, chart_dir: Path | None = None) -> None:
+    def __init__(
+        self, care: CareScheduler, *, clock: Clock | None = None, chart_dir: Path | None = None
+    ) -> None:
         self.care = care
         self.clock = clock or care.clock
         self.chart_dir = chart_dir
@@ -80,7 +84,9 @@ class CareCommands:
             key = "checkin.bad_zone" if exc.reason == "zone" else "checkin.bad_time"
             return Reply(text=ctx.t(key) + "\n" + ctx.t("checkin.usage"), kind="notice")
         await self.care.enable_checkin(user.id, ctx.incoming.chat_id, when)
-        return Reply(text=ctx.t("checkin.set", time=f"{when.hour:02d}:{when.minute:02d}", zone=when.zone))
+        return Reply(
+            text=ctx.t("checkin.set", time=f"{when.hour:02d}:{when.minute:02d}", zone=when.zone)
+        )
 
     # -- /mood -----------------------------------------------------------------------------
 
@@ -93,7 +99,9 @@ class CareCommands:
             note = ctx.arg_text.strip()[4:].strip()[:NOTE_CHARS]
             if not note:
                 return Reply(text=ctx.t("mood.usage"), kind="notice")
-            found = await modstore.note_latest_mood(ctx.db, user.id, note, self.clock() - NOTE_WINDOW)
+            found = await modstore.note_latest_mood(
+                ctx.db, user.id, note, self.clock() - NOTE_WINDOW
+            )
             return Reply(text=ctx.t("mood.note_saved" if found else "mood.no_recent"))
         if args[0] in {"1", "2", "3", "4", "5"}:
             note = ctx.arg_text.strip()[1:].strip()[:NOTE_CHARS] or None
@@ -146,7 +154,11 @@ def register_care_commands(
 ) -> CareCommands:
     """Add ``/checkin``, ``/mood`` and the ``mood:1..5`` buttons."""
     commands = CareCommands(care, chart_dir=chart_dir)
-    registry.command("checkin", commands.checkin, help_key="help.checkin", dm_only=True, requires_consent=True)
-    registry.command("mood", commands.mood, help_key="help.mood", dm_only=True, requires_consent=True)
+    registry.command(
+        "checkin", commands.checkin, help_key="help.checkin", dm_only=True, requires_consent=True
+    )
+    registry.command(
+        "mood", commands.mood, help_key="help.mood", dm_only=True, requires_consent=True
+    )
     registry.action(MOOD_ACTION, commands.mood_button)
     return commands

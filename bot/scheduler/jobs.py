@@ -119,7 +119,9 @@ class CareScheduler:
         count = 0
         for pref in await modstore.all_checkins(self.db):
             try:
-                self.schedule(pref.user_id, CheckinTime.from_pref({"time": pref.time, "zone": pref.zone}))
+                self.schedule(
+                    pref.user_id, CheckinTime.from_pref({"time": pref.time, "zone": pref.zone})
+                )
                 count += 1
             except CheckinTimeError:
                 log.warning("check-in preference of user %d is unusable; skipped", pref.user_id)
@@ -152,7 +154,9 @@ class CareScheduler:
         return job.next_run_time if job is not None else None
 
     async def enable_checkin(self, user_id: int, chat_id: str, when: CheckinTime) -> None:
-        await modstore.set_checkin(self.db, user_id, chat_id=chat_id, time=when.to_pref()["time"], zone=when.zone)
+        await modstore.set_checkin(
+            self.db, user_id, chat_id=chat_id, time=when.to_pref()["time"], zone=when.zone
+        )
         self.schedule(user_id, when)
 
     async def disable_checkin(self, user_id: int) -> bool:
@@ -175,7 +179,9 @@ class CareScheduler:
             return False
         now = self.clock()
         config = self.config()
-        if not await checkin_allowed(self.db, pref, now, require_consent=config.privacy.require_consent):
+        if not await checkin_allowed(
+            self.db, pref, now, require_consent=config.privacy.require_consent
+        ):
             return False
         chosen = await self.store.get_preference(user_id, "language")
         message = checkin_message(pref, config.bot.default_locale, chosen)
@@ -208,7 +214,9 @@ class CareScheduler:
 
     async def retention_job(self) -> RetentionResult | None:
         try:
-            return await run_retention(self.store, self.config().memory.retention_days, self.clock())
+            return await run_retention(
+                self.store, self.config().memory.retention_days, self.clock()
+            )
         except Exception:
             log.exception("retention pass failed; it runs again tomorrow")
             return None

@@ -31,7 +31,9 @@ class CarePlugin:
             restored = await self.care.start()
             log.info("scheduler started: %d daily check-ins restored", restored)
         else:
-            log.info("scheduler disabled (scheduler.enabled = false): no check-ins, no retention pass")
+            log.info(
+                "scheduler disabled (scheduler.enabled = false): no check-ins, no retention pass"
+            )
 
     async def stop(self) -> None:
         if self.care is not None:

@@ -48,7 +48,9 @@ def fast_guild_ready(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-async def app(tmp_path: Path, discord_peer: DiscordPeer, backend: FastBackend) -> AsyncIterator[HavenApp]:
+async def app(
+    tmp_path: Path, discord_peer: DiscordPeer, backend: FastBackend
+) -> AsyncIterator[HavenApp]:
     running = await start_app(discord_config(tmp_path, discord_peer), backend)
     yield running
     await running.stop()
@@ -111,7 +113,9 @@ async def test_user_text_is_escaped_and_never_pings(
     backend.reply_for = lambda text: f"You wrote: {text}"
     await discord_peer.dm(USER, "**shout** @everyone <@&5>")
     channel = discord_peer.dm_channel_for(USER)
-    await discord_peer.wait_for(lambda: "shout" in "".join(m.content for m in discord_peer.sent(channel)))
+    await discord_peer.wait_for(
+        lambda: "shout" in "".join(m.content for m in discord_peer.sent(channel))
+    )
     [reply] = discord_peer.sent(channel)
     assert "\\*\\*shout\\*\\*" in reply.content  # shown literally, not as bold
     assert "@everyone" not in reply.content  # escaped with a zero-width space
@@ -127,7 +131,9 @@ async def test_long_reply_is_split_at_2000(
     channel = discord_peer.dm_channel_for(USER)
     squashed = " ".join(text.split())
     await discord_peer.wait_for(
-        lambda: " ".join(" ".join(m.content.split()) for m in discord_peer.sent(channel)) == squashed,
+        lambda: (
+            " ".join(" ".join(m.content.split()) for m in discord_peer.sent(channel)) == squashed
+        ),
         within=20,
     )
     pieces = discord_peer.sent(channel)
@@ -140,7 +146,9 @@ async def test_crisis_message_gets_resources(
     started = time.perf_counter()
     await discord_peer.dm(USER, "I want to end my life")
     channel = discord_peer.dm_channel_for(USER)
-    await discord_peer.wait_for(lambda: any("findahelpline" in m.content for m in discord_peer.sent(channel)))
+    await discord_peer.wait_for(
+        lambda: any("findahelpline" in m.content for m in discord_peer.sent(channel))
+    )
     print(f"crisis resources visible after {(time.perf_counter() - started) * 1000:.0f} ms")
 
 
@@ -175,7 +183,16 @@ async def test_slash_commands_registered_and_answered(
     peer = discord_peer
     try:
         names = set(peer.command_names())
-        assert {"start", "help", "reset", "forget", "export", "resources", "country", "language"} <= names
+        assert {
+            "start",
+            "help",
+            "reset",
+            "forget",
+            "export",
+            "resources",
+            "country",
+            "language",
+        } <= names
         help_cmd = next(c for c in peer.commands["global"] if c["name"] == "help")
         assert help_cmd["description_localizations"]["de"] == t("help.help", "de")
 
@@ -208,7 +225,9 @@ async def test_slash_commands_registered_and_answered(
         assert name.endswith(".json") and b"I keep worrying about tomorrow" in data
 
         record = await peer.slash("forget", USER)
-        await peer.wait_for(lambda: record.original is not None and bool(record.original.custom_ids()))
+        await peer.wait_for(
+            lambda: record.original is not None and bool(record.original.custom_ids())
+        )
         assert record.original is not None
         confirm = record.original.custom_ids()[0]
         press = await peer.click(USER, record.original, confirm)
@@ -224,16 +243,24 @@ async def test_slash_commands_registered_and_answered(
 
 async def test_outbound_to_channel_and_user(app: HavenApp, discord_peer: DiscordPeer) -> None:
     ok = await app.notifier.send(
-        Outbound(Platform.DISCORD, discord_peer.channel_id, "A flag needs a look",
-                 buttons=(Button("Acknowledge", "ack:1"),))
+        Outbound(
+            Platform.DISCORD,
+            discord_peer.channel_id,
+            "A flag needs a look",
+            buttons=(Button("Acknowledge", "ack:1"),),
+        )
     )
     assert ok
     [alert] = discord_peer.sent(discord_peer.channel_id)
     assert alert.custom_ids() == ["haven:ack:1"] and alert.allowed_mentions == {"parse": []}
     ok = await app.notifier.send(
-        Outbound(Platform.DISCORD, USER, "Your mood chart",
-                 attachment=Attachment("mood.png", b"\x89PNG", "image/png", "photo"),
-                 meta={"target": "user"})
+        Outbound(
+            Platform.DISCORD,
+            USER,
+            "Your mood chart",
+            attachment=Attachment("mood.png", b"\x89PNG", "image/png", "photo"),
+            meta={"target": "user"},
+        )
     )
     assert ok
     [chart] = discord_peer.sent_to_user(USER)

@@ -31,7 +31,7 @@ async def test_bot_run_answers_on_telegram_and_stops_cleanly(tmp_path: Path) -> 
 [privacy]
 require_consent = false
 [memory]
-path = "{tmp_path / 'haven.db'}"
+path = "{tmp_path / "haven.db"}"
 [model]
 max_new_tokens = 48
 n_ctx = 1024
@@ -48,18 +48,31 @@ base_url = "{peer.base_url}"
 """,
         encoding="utf-8",
     )
-    env = {**os.environ, "HAVEN_SMOKE_TELEGRAM_TOKEN": peer.token, "HF_HUB_OFFLINE": "1",
-           "TRANSFORMERS_OFFLINE": "1"}
+    env = {
+        **os.environ,
+        "HAVEN_SMOKE_TELEGRAM_TOKEN": peer.token,
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+    }
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", "--config", str(config),
-        cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        "--config",
+        str(config),
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     try:
         await peer.wait_for(lambda: bool(peer.calls_of("getUpdates")), within=120)
         peer.private_message(77, SECRET_TEXT)
         peer.private_message(77, "/help")  # answered after the model's reply is complete
-        await peer.wait_for(lambda: len(peer.sent(77)) >= 2 and "/forget" in peer.sent(77)[-1].text,
-                            within=180)
+        await peer.wait_for(
+            lambda: len(peer.sent(77)) >= 2 and "/forget" in peer.sent(77)[-1].text, within=180
+        )
         reply = peer.sent(77)[0]
         assert reply.text.strip() and "/forget" not in reply.text
         proc.send_signal(signal.SIGTERM)

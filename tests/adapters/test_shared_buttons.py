@@ -25,11 +25,18 @@ MOD_GROUP = -100777
 
 
 @pytest.fixture
-async def app(tmp_path: Path, telegram_peer: TelegramPeer, backend: FastBackend) -> AsyncIterator[HavenApp]:
+async def app(
+    tmp_path: Path, telegram_peer: TelegramPeer, backend: FastBackend
+) -> AsyncIterator[HavenApp]:
     config = haven_config(
         tmp_path,
-        telegram={"enabled": True, "token_env": TELEGRAM_TOKEN_ENV, "base_url": telegram_peer.base_url,
-                  "edit_interval_s": 0.05, "min_edit_chars": 5},
+        telegram={
+            "enabled": True,
+            "token_env": TELEGRAM_TOKEN_ENV,
+            "base_url": telegram_peer.base_url,
+            "edit_interval_s": 0.05,
+            "min_edit_chars": 5,
+        },
         privacy={"require_consent": False},
         moderation={"telegram_ids": [MOD], "telegram_chat_id": MOD_GROUP},
     )
@@ -38,7 +45,9 @@ async def app(tmp_path: Path, telegram_peer: TelegramPeer, backend: FastBackend)
     await running.stop()
 
 
-async def test_a_refused_press_leaves_the_alert_button(app: HavenApp, telegram_peer: TelegramPeer) -> None:
+async def test_a_refused_press_leaves_the_alert_button(
+    app: HavenApp, telegram_peer: TelegramPeer
+) -> None:
     peer = telegram_peer
     peer.private_message(USER, "I want to kill myself tonight")
     [alert] = await peer.wait_sent(MOD_GROUP, 1)

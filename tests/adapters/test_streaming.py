@@ -75,7 +75,9 @@ async def test_interval_not_elapsed_means_first_text_then_final_only() -> None:
 
 async def test_edits_wait_for_enough_new_text() -> None:
     sink = MemorySink()
-    renderer = StreamRenderer(sink, StreamSettings(limit=4096, min_edit_chars=10), Pace(base_s=0.0001))
+    renderer = StreamRenderer(
+        sink, StreamSettings(limit=4096, min_edit_chars=10), Pace(base_s=0.0001)
+    )
     final = "".join(f"word{i} " for i in range(60)).strip()
     await renderer.stream(snapshots(growing(final, 2)))
     texts = [text for kind, _, text in sink.log if kind in ("send", "edit")]

@@ -73,8 +73,12 @@ async def test_typing_shows_while_the_model_is_slow(
     await telegram_peer.wait_for(lambda: (USER, "typing") in telegram_peer.chat_actions)
     assert telegram_peer.sent(USER) == []
     backend.release.set()
-    await telegram_peer.wait_for(lambda: telegram_peer.sent(USER) != [] and
-                                 telegram_peer.sent(USER)[0].text.endswith("right now?"))
+    await telegram_peer.wait_for(
+        lambda: (
+            telegram_peer.sent(USER) != []
+            and telegram_peer.sent(USER)[0].text.endswith("right now?")
+        )
+    )
 
 
 async def test_group_answers_only_when_addressed(
@@ -86,7 +90,9 @@ async def test_group_answers_only_when_addressed(
     await telegram_peer.wait_for(lambda: telegram_peer.sent(GROUP)[0].text.endswith("right now?"))
     assert backend.seen == ["I can't sleep again"]  # the mention is stripped, lunch was ignored
     assert reply.reply_to is not None  # answers the user's message, so the group sees to whom
-    telegram_peer.group_message(GROUP, 7, "thanks, that helps", reply_to=telegram_peer.sent(GROUP)[0])
+    telegram_peer.group_message(
+        GROUP, 7, "thanks, that helps", reply_to=telegram_peer.sent(GROUP)[0]
+    )
     await telegram_peer.wait_sent(GROUP, 2)
     assert backend.seen[-1] == "thanks, that helps"
 
@@ -98,7 +104,10 @@ async def test_long_reply_is_split_at_4096(
     backend.reply_for = lambda _t: text
     telegram_peer.private_message(USER, "tell me more")
     await telegram_peer.wait_for(
-        lambda: " ".join(" ".join(m.text.split()) for m in telegram_peer.sent(USER)) == " ".join(text.split()),
+        lambda: (
+            " ".join(" ".join(m.text.split()) for m in telegram_peer.sent(USER))
+            == " ".join(text.split())
+        ),
         within=20,
     )
     pieces = telegram_peer.sent(USER)
@@ -128,7 +137,10 @@ async def test_429_on_send_and_edit_is_survived(
     backend.word_delay_s = 0.01
     telegram_peer.private_message(USER, "hello?")
     await telegram_peer.wait_for(
-        lambda: bool(telegram_peer.sent(USER)) and telegram_peer.sent(USER)[0].text.endswith("right now?"),
+        lambda: (
+            bool(telegram_peer.sent(USER))
+            and telegram_peer.sent(USER)[0].text.endswith("right now?")
+        ),
         within=15,
     )
     [reply] = telegram_peer.sent(USER)
@@ -140,7 +152,16 @@ async def test_commands_are_published_in_every_language(
     app: HavenApp, telegram_peer: TelegramPeer
 ) -> None:
     names = {c["command"] for c in telegram_peer.commands["default:"]}
-    assert {"start", "help", "reset", "forget", "export", "resources", "country", "language"} <= names
+    assert {
+        "start",
+        "help",
+        "reset",
+        "forget",
+        "export",
+        "resources",
+        "country",
+        "language",
+    } <= names
     german = {c["command"]: c["description"] for c in telegram_peer.commands["default:de"]}
     english = {c["command"]: c["description"] for c in telegram_peer.commands["default:"]}
     assert german["help"] != english["help"]
@@ -172,13 +193,26 @@ async def test_webhook_checks_the_secret_and_answers(
             "url": f"http://127.0.0.1:{unused_tcp_port}/telegram/hook",
             "secret_token": "s3cret-Token_1",
         }
-        forged = json.dumps({"update_id": 999, "message": {"message_id": 1, "date": 0,
-                             "chat": {"id": 5, "type": "private"}, "text": "forged"}}).encode()
+        forged = json.dumps(
+            {
+                "update_id": 999,
+                "message": {
+                    "message_id": 1,
+                    "date": 0,
+                    "chat": {"id": 5, "type": "private"},
+                    "text": "forged",
+                },
+            }
+        ).encode()
         assert await telegram_peer.post_webhook(forged, secret="wrong") == 403
         assert await telegram_peer.post_webhook(forged, secret=None) == 403
         telegram_peer.private_message(USER, "hi from a webhook")
-        await telegram_peer.wait_for(lambda: telegram_peer.sent(USER) != [] and
-                                     telegram_peer.sent(USER)[0].text.endswith("right now?"))
+        await telegram_peer.wait_for(
+            lambda: (
+                telegram_peer.sent(USER) != []
+                and telegram_peer.sent(USER)[0].text.endswith("right now?")
+            )
+        )
         assert backend.seen == ["hi from a webhook"]
         assert telegram_peer.sent(5) == []
     finally:
@@ -193,7 +227,9 @@ async def test_restart_neither_loses_nor_repeats(
     telegram_peer.hold_confirmations = True
     first = await start_app(config, backend)
     telegram_peer.private_message(USER, "first message")
-    await telegram_peer.wait_for(lambda: any(m.text.endswith("right now?") for m in telegram_peer.sent(USER)))
+    await telegram_peer.wait_for(
+        lambda: any(m.text.endswith("right now?") for m in telegram_peer.sent(USER))
+    )
     # 2) Arrives while the model is busy; the bot goes down mid-reply.
     backend.hold_after_words = 3
     backend.release.clear()
@@ -210,8 +246,12 @@ async def test_restart_neither_loses_nor_repeats(
     backend.hold_after_words = None
     second = await start_app(config, backend)
     try:
-        await telegram_peer.wait_for(lambda: telegram_peer.pending_update_ids == [] and
-                                     sum(m.text.endswith("right now?") for m in telegram_peer.sent(USER)) == 2)
+        await telegram_peer.wait_for(
+            lambda: (
+                telegram_peer.pending_update_ids == []
+                and sum(m.text.endswith("right now?") for m in telegram_peer.sent(USER)) == 2
+            )
+        )
         # "first message" was not generated again; "second message" was, once. (The core
         # stored the interrupted turn's user message already, so the prompt holds it twice.)
         assert len(backend.seen) == 3 and backend.seen[2].endswith("second message")
@@ -227,11 +267,15 @@ async def test_outbound_send_with_buttons_and_document(
     from bot.messages import Attachment, Button, Outbound, Platform
 
     ok = await app.notifier.send(
-        Outbound(Platform.TELEGRAM, str(USER), "How was your day?", buttons=(Button("5", "mood:5"),))
+        Outbound(
+            Platform.TELEGRAM, str(USER), "How was your day?", buttons=(Button("5", "mood:5"),)
+        )
     )
     assert ok
     doc = Outbound(
-        Platform.TELEGRAM, str(USER), "Your data",
+        Platform.TELEGRAM,
+        str(USER),
+        "Your data",
         attachment=Attachment("export.json", b"{}", "application/json"),
     )
     assert await app.notifier.send(doc)
@@ -261,7 +305,9 @@ async def test_every_command_through_telegram(
         peer.press(USER, disclaimer, "consent:yes")
         await peer.wait_sent(USER, 2)
         await peer.wait_for(lambda: bool(peer.answered_callbacks))
-        assert peer.sent(USER)[0].reply_markup is None  # the keyboard is gone: one press counts once
+        assert (
+            peer.sent(USER)[0].reply_markup is None
+        )  # the keyboard is gone: one press counts once
         count = 2
 
         async def command(text: str, *, expect: int = 1) -> list[str]:
@@ -273,7 +319,15 @@ async def test_every_command_through_telegram(
             return [m.text for m in peer.sent(USER)[count - expect : count]]
 
         [help_text] = await command("/help")
-        for name in ("/start", "/reset", "/forget", "/export", "/resources", "/country", "/language"):
+        for name in (
+            "/start",
+            "/reset",
+            "/forget",
+            "/export",
+            "/resources",
+            "/country",
+            "/language",
+        ):
             assert name in help_text
         [resources] = await command("/resources")
         assert "116 123" in resources  # en-GB: the UK's services

@@ -28,13 +28,21 @@ PEER_ANSWERS_AFTER_S = 1.0
 
 @pytest.fixture
 async def app(
-    tmp_path: Path, telegram_peer: TelegramPeer, backend: FastBackend, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    telegram_peer: TelegramPeer,
+    backend: FastBackend,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> AsyncIterator[HavenApp]:
     monkeypatch.setattr(telegram_adapter, "READ_TIMEOUT_S", CLIENT_WAITS_S)
     config = haven_config(
         tmp_path,
-        telegram={"enabled": True, "token_env": TELEGRAM_TOKEN_ENV, "base_url": telegram_peer.base_url,
-                  "edit_interval_s": 0.05, "min_edit_chars": 5},
+        telegram={
+            "enabled": True,
+            "token_env": TELEGRAM_TOKEN_ENV,
+            "base_url": telegram_peer.base_url,
+            "edit_interval_s": 0.05,
+            "min_edit_chars": 5,
+        },
         privacy={"require_consent": False},
     )
     running = await start_app(config, backend)
@@ -110,7 +118,9 @@ class Flaky:
         (_failure(TimedOut, httpx.PoolTimeout("pool")), True),
     ],
 )
-async def test_sends_are_retried_only_when_they_never_left(failure: NetworkError, resent: bool) -> None:
+async def test_sends_are_retried_only_when_they_never_left(
+    failure: NetworkError, resent: bool
+) -> None:
     send = Flaky(failure)
     if resent:
         assert await calls.call(send, idempotent=False) == "sent"
@@ -121,4 +131,3 @@ async def test_sends_are_retried_only_when_they_never_left(failure: NetworkError
         assert send.tries == 1
     edit = Flaky(failure)  # an edit is safe to repeat, whatever happened
     assert await calls.call(edit) == "sent" and edit.tries == 2
-

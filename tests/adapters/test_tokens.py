@@ -35,7 +35,9 @@ async def test_missing_token_names_the_variable_and_the_key(
     assert UNSET_ENV in message and f"{section}.token_env" in message and hint in message
 
 
-async def test_a_given_token_wins_over_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_given_token_wins_over_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv(UNSET_ENV, raising=False)
     config = haven_config(tmp_path, discord={"enabled": True, "token_env": UNSET_ENV})
     db = await Database.open(config.memory.path, config.memory.busy_timeout_ms)

@@ -55,7 +55,9 @@ class KeywordSafety:
             return RiskAssessment(RiskLevel.CONCERN, 0.3, ("distress",))
         return RiskAssessment(RiskLevel.NONE, 0.01)
 
-    def plan(self, assessment: RiskAssessment, *, language: str, country: str | None) -> ResponsePlan:
+    def plan(
+        self, assessment: RiskAssessment, *, language: str, country: str | None
+    ) -> ResponsePlan:
         if assessment.level is RiskLevel.HIGH:
             return ResponsePlan(True, CRISIS_REPLY, None, True, True)
         if assessment.level is RiskLevel.ELEVATED:

@@ -17,9 +17,11 @@ REPO = Path(__file__).resolve().parents[2]
 def run_bot(
     *args: str, stdin: bytes = b"", env: dict[str, str] | None = None, timeout: float = 300
 ) -> subprocess.CompletedProcess[bytes]:
-    full_env = {
-        k: v for k, v in os.environ.items() if not k.startswith("HAVEN_")
-    } | {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"} | (env or {})
+    full_env = (
+        {k: v for k, v in os.environ.items() if not k.startswith("HAVEN_")}
+        | {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+        | (env or {})
+    )
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,
@@ -104,9 +106,7 @@ def test_piped_conversation_on_builtin_model_replies_and_stores(tmp_path: Path) 
     assert [rows[0][1], rows[2][1]] == lines
     for _, reply in rows[1::2]:
         assert reply.strip() and reply.strip() in stdout
-    exported = run_bot(
-        "chat", stdin=b"/export\n", env={"HAVEN_MEMORY__PATH": str(db_path)}
-    )
+    exported = run_bot("chat", stdin=b"/export\n", env={"HAVEN_MEMORY__PATH": str(db_path)})
     payload = exported.stdout.decode().split("\n", 1)[1]
     data = json.loads(payload)
     assert len(data["conversations"][0]["messages"]) == 4

@@ -83,7 +83,16 @@ async def test_unknown_command_and_expired_button(core: ConversationCore) -> Non
 
 async def test_builtin_names_and_help(core: ConversationCore) -> None:
     names = [info.name for info in core.registry.names()]
-    for expected in ("start", "help", "reset", "forget", "export", "resources", "country", "language"):
+    for expected in (
+        "start",
+        "help",
+        "reset",
+        "forget",
+        "export",
+        "resources",
+        "country",
+        "language",
+    ):
         assert expected in names
     help_text = (await texts(core, msg("/help")))[0]
     assert "/forget" in help_text and "/export" in help_text

@@ -40,7 +40,8 @@ def test_repo_config_lists_every_key_with_a_value() -> None:
     in_file = _leaves(tomllib.loads(text))
     defaults = HavenConfig().model_dump(mode="json")
     expected = {
-        key for key in _leaves(defaults)
+        key
+        for key in _leaves(defaults)
         if _value(defaults, key) is not None and not key.startswith("safety.resources")
     }
     missing = expected - in_file
@@ -89,11 +90,11 @@ def test_env_overrides_file_including_json_lists(
 @pytest.mark.parametrize(
     ("toml", "key"),
     [
-        ("[limits]\nburst = \"many\"\n", "limits.burst"),
+        ('[limits]\nburst = "many"\n', "limits.burst"),
         ("[model]\nmax_new_tokens = 0\n", "model.max_new_tokens"),
-        ("[model]\nbackend = \"gpt\"\n", "model.backend"),
+        ('[model]\nbackend = "gpt"\n', "model.backend"),
         ("[memory]\nretention_dayz = 3\n", "memory.retention_dayz"),
-        ("[privacy]\nrequire_consent = \"perhaps\"\n", "privacy.require_consent"),
+        ('[privacy]\nrequire_consent = "perhaps"\n', "privacy.require_consent"),
     ],
 )
 def test_invalid_values_name_the_key(tmp_path: Path, toml: str, key: str) -> None:

@@ -23,7 +23,10 @@ async def test_open_creates_folder_and_applies_pragmas(tmp_path: Path) -> None:
         assert (await db.fetchone("PRAGMA secure_delete"))[0] == 1
         assert (await db.fetchone("PRAGMA busy_timeout"))[0] == 1234
         assert await db.schema_version() == SCHEMA_VERSION
-        tables = {r["name"] for r in await db.fetchall("SELECT name FROM sqlite_master WHERE type='table'")}
+        tables = {
+            r["name"]
+            for r in await db.fetchall("SELECT name FROM sqlite_master WHERE type='table'")
+        }
         assert {"users", "conversations", "messages", "flags", "bans", "preferences"} <= tables
     finally:
         await db.close()
@@ -43,7 +46,9 @@ async def test_reopen_does_not_rerun_migrations(tmp_path: Path) -> None:
         await db.close()
 
 
-async def test_old_database_is_migrated_forward(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_old_database_is_migrated_forward(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A db at version 1 gets a later migration applied, data kept."""
     path = tmp_path / "old.db"
     db = await Database.open(path)
@@ -51,7 +56,9 @@ async def test_old_database_is_migrated_forward(tmp_path: Path, monkeypatch: pyt
         "INSERT INTO users (platform, platform_user_id, created_at) VALUES ('t', '7', 'now')"
     )
     await db.close()
-    extra = "ALTER TABLE users ADD COLUMN nickname TEXT;\nCREATE INDEX users_nick ON users (nickname);"
+    extra = (
+        "ALTER TABLE users ADD COLUMN nickname TEXT;\nCREATE INDEX users_nick ON users (nickname);"
+    )
     monkeypatch.setattr("bot.memory.db.MIGRATIONS", [*MIGRATIONS, extra])
     db = await Database.open(path)
     try:

@@ -13,7 +13,11 @@ MAKEFILE = (REPO / "Makefile").read_text()
 
 def _instructions() -> list[str]:
     joined = re.sub(r"\\\n", " ", DOCKERFILE)
-    return [line.strip() for line in joined.splitlines() if line.strip() and not line.strip().startswith("#")]
+    return [
+        line.strip()
+        for line in joined.splitlines()
+        if line.strip() and not line.strip().startswith("#")
+    ]
 
 
 def test_every_copied_path_exists() -> None:

@@ -16,8 +16,10 @@ async def test_intake_matches_the_separate_reads(db: Database) -> None:
     dm = await store.active_conversation(user.id, "7", "dm")
     group = await store.active_conversation(user.id, "g1", "group")
     assert dm is not None and group is not None
-    ids = [await store.add_message(dm, "user" if n % 2 == 0 else "assistant", f"dm {n}\n\"é\"")
-           for n in range(6)]
+    ids = [
+        await store.add_message(dm, "user" if n % 2 == 0 else "assistant", f'dm {n}\n"é"')
+        for n in range(6)
+    ]
     await store.add_message(group, "user", "group only")
     await store.set_summary(dm.id, "earlier notes", ids[1])
 
@@ -27,7 +29,7 @@ async def test_intake_matches_the_separate_reads(db: Database) -> None:
     assert found.conversation == await store.get_conversation(dm.id)
     expected = await store.recent_messages(dm.id, 3, after_id=ids[1])
     assert found.history == expected
-    assert [m.content for m in found.history] == [f"dm {n}\n\"é\"" for n in (3, 4, 5)]
+    assert [m.content for m in found.history] == [f'dm {n}\n"é"' for n in (3, 4, 5)]
 
     in_group = await store.intake("telegram", "7", "g1", limit=10)
     assert [m.content for m in in_group.history] == ["group only"]

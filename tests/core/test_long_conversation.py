@@ -43,7 +43,11 @@ class ScriptedSummaryLlama:
         await self.real.start()
 
     async def stream(
-        self, messages: Sequence[ChatMessage], params: GenerationParams, *, session: str | None = None
+        self,
+        messages: Sequence[ChatMessage],
+        params: GenerationParams,
+        *,
+        session: str | None = None,
     ) -> AsyncIterator[str]:
         if messages[0].content == SUMMARY_SYSTEM_PROMPT:
             self.summary_requests.append(list(messages))
@@ -68,8 +72,12 @@ def long_config(tmp_path: Path, tiny_gguf: Path) -> HavenConfig:
     return make_config(
         tmp_path,
         model={
-            "backend": "llama_cpp", "gguf_path": str(tiny_gguf), "n_ctx": N_CTX,
-            "max_new_tokens": MAX_NEW, "n_threads": 2, "temperature": 0.0,
+            "backend": "llama_cpp",
+            "gguf_path": str(tiny_gguf),
+            "n_ctx": N_CTX,
+            "max_new_tokens": MAX_NEW,
+            "n_threads": 2,
+            "temperature": 0.0,
         },
     )
 

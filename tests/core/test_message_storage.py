@@ -57,9 +57,12 @@ async def test_user_message_is_stored_before_its_reply(
         await replies(core, msg(text))
     await core.idle()
     assert await _rows(db) == [
-        ("user", "one"), ("assistant", "Reply to: one"),
-        ("user", "two"), ("assistant", "Reply to: two"),
-        ("user", "three"), ("assistant", "Reply to: three"),
+        ("user", "one"),
+        ("assistant", "Reply to: one"),
+        ("user", "two"),
+        ("assistant", "Reply to: two"),
+        ("user", "three"),
+        ("assistant", "Reply to: three"),
     ]
 
 

@@ -195,7 +195,11 @@ async def test_rate_limit_replies_gently_and_still_stores(tmp_path, db: Database
     await texts(core, msg("two"))
     out = await replies(core, msg("three"))
     assert [r.kind for r in out] == ["notice"]
-    assert [c for _, c in await stored(db) if c in {"one", "two", "three"}] == ["one", "two", "three"]
+    assert [c for _, c in await stored(db) if c in {"one", "two", "three"}] == [
+        "one",
+        "two",
+        "three",
+    ]
     assert len(backend.calls) == 2
 
 

@@ -19,8 +19,12 @@ async def _talk_in_two_chats(
     config = make_config(
         tmp_path,
         model={
-            "backend": "llama_cpp", "gguf_path": str(tiny_gguf), "n_ctx": 512,
-            "max_new_tokens": 4, "n_threads": 2, "temperature": 0.0,
+            "backend": "llama_cpp",
+            "gguf_path": str(tiny_gguf),
+            "n_ctx": 512,
+            "max_new_tokens": 4,
+            "n_threads": 2,
+            "temperature": 0.0,
         },
     )
     backend = LlamaCppBackend(config.model)

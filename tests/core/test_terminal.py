@@ -16,7 +16,12 @@ def _terminal(
 ) -> tuple[TerminalAdapter, io.StringIO, io.StringIO]:
     out, err = io.StringIO(), io.StringIO()
     adapter = TerminalAdapter(
-        config, core, user="tester", stdin=io.BytesIO(data), stdout=out, stderr=err,
+        config,
+        core,
+        user="tester",
+        stdin=io.BytesIO(data),
+        stdout=out,
+        stderr=err,
         interactive=interactive,
     )
     return adapter, out, err
@@ -31,15 +36,15 @@ async def test_pipe_consents_as_operator_and_prints_only_replies(
     config: HavenConfig, core: ConversationCore, db: Database, backend: ScriptedBackend
 ) -> None:
     backend.reply = "Reply to: {echo}"
-    adapter, out, err = _terminal(
-        config, core, b"hi there\nI feel anxious\n", interactive=False
-    )
+    adapter, out, err = _terminal(config, core, b"hi there\nI feel anxious\n", interactive=False)
     assert await adapter.run() == 0
     assert out.getvalue().splitlines() == ["Reply to: hi there", "Reply to: I feel anxious"]
     assert "not a therapist" in err.getvalue()
     assert await _turns(db) == [
-        ("user", "hi there"), ("assistant", "Reply to: hi there"),
-        ("user", "I feel anxious"), ("assistant", "Reply to: I feel anxious"),
+        ("user", "hi there"),
+        ("assistant", "Reply to: hi there"),
+        ("user", "I feel anxious"),
+        ("assistant", "Reply to: I feel anxious"),
     ]
 
 
@@ -65,8 +70,10 @@ async def test_tty_typed_consent_then_chat(
     assert "Heard: hello" in text
     # "maybe" was neither yes nor no: it was held in RAM and answered after consent.
     assert await _turns(db) == [
-        ("user", "maybe"), ("assistant", "Heard: maybe"),
-        ("user", "hello"), ("assistant", "Heard: hello"),
+        ("user", "maybe"),
+        ("assistant", "Heard: maybe"),
+        ("user", "hello"),
+        ("assistant", "Heard: hello"),
     ]
 
 

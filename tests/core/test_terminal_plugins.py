@@ -32,8 +32,14 @@ def test_chat_runs_plugins_for_the_operator(tmp_path: Path) -> None:
     config.write_text(f'[memory]\npath = "{db}"\n[scheduler]\nenabled = true\n')
     lines = ["/checkin 21:30 Europe/Berlin", "/mood 4 slept well", "/mood", "/mod reload"]
     result = run_bot(
-        "chat", "--config", str(config), "--user", "op",
-        stdin=("\n".join(lines) + "\n").encode(), env=NO_MODEL, timeout=120,
+        "chat",
+        "--config",
+        str(config),
+        "--user",
+        "op",
+        stdin=("\n".join(lines) + "\n").encode(),
+        env=NO_MODEL,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr.decode()[-2000:]
     out = result.stdout.decode()
@@ -43,7 +49,7 @@ def test_chat_runs_plugins_for_the_operator(tmp_path: Path) -> None:
     assert t("mod.reload.unavailable", "en") not in out
     prefix = t("mood.saved_png", "en", path="")
     [chart_line] = [line for line in out.splitlines() if line.startswith(prefix)]
-    chart = Path(chart_line[len(prefix):])
+    chart = Path(chart_line[len(prefix) :])
     assert chart.read_bytes().startswith(PNG_SIGNATURE)
     # Nothing but replies on stdout: plug-in logs went to stderr.
     assert "scheduler" not in out.lower() and "moderation ready" not in out
@@ -58,8 +64,13 @@ async def test_checkins_reach_the_terminal_user_only(tmp_path: Path) -> None:
     )
     out, err = io.StringIO(), io.StringIO()
     terminal = TerminalAdapter(
-        config, app.core, user="op", stdin=io.BytesIO(b"/checkin 08:00 UTC\n"),
-        stdout=out, stderr=err, interactive=False,
+        config,
+        app.core,
+        user="op",
+        stdin=io.BytesIO(b"/checkin 08:00 UTC\n"),
+        stdout=out,
+        stderr=err,
+        interactive=False,
     )
     await app.start(adapters=[terminal])
     try:
@@ -68,7 +79,7 @@ async def test_checkins_reach_the_terminal_user_only(tmp_path: Path) -> None:
         assert user is not None and plugin.care is not None
         before = out.getvalue()
         assert await plugin.care.checkin_job(user.id)
-        assert out.getvalue()[len(before):] == t("checkin.prompt_terminal", "en") + "\n"
+        assert out.getvalue()[len(before) :] == t("checkin.prompt_terminal", "en") + "\n"
         # For another terminal user, or another platform's chat: not on this stdout.
         assert not await app.notifier.send(Outbound(Platform.TERMINAL, "someone-else", "private"))
         assert "private" not in out.getvalue() + err.getvalue()
@@ -83,12 +94,19 @@ async def test_outbound_buttons_become_numbered_choices(tmp_path: Path) -> None:
     )
     out = io.StringIO()
     terminal = TerminalAdapter(
-        config, app.core, user="op", stdin=io.BytesIO(b""), stdout=out,
-        stderr=io.StringIO(), interactive=True,
+        config,
+        app.core,
+        user="op",
+        stdin=io.BytesIO(b""),
+        stdout=out,
+        stderr=io.StringIO(),
+        interactive=True,
     )
     try:
         buttons = (Button("Low", "mood:1"), Button("High", "mood:5"))
-        assert await terminal.send(Outbound(Platform.TERMINAL, "op", "How are you?", buttons=buttons))
+        assert await terminal.send(
+            Outbound(Platform.TERMINAL, "op", "How are you?", buttons=buttons)
+        )
         assert out.getvalue() == "How are you?\n  1. Low\n  2. High\n"
         assert terminal._choice_for("2") == "mood:5"
     finally:
@@ -102,8 +120,13 @@ async def test_a_piped_file_is_not_rate_limited(tmp_path: Path) -> None:
     lines = [f"line {n}" for n in range(8)]
     out = io.StringIO()
     terminal = TerminalAdapter(
-        config, app.core, user="op", stdin=io.BytesIO(("\n".join(lines) + "\n").encode()),
-        stdout=out, stderr=io.StringIO(), interactive=False,
+        config,
+        app.core,
+        user="op",
+        stdin=io.BytesIO(("\n".join(lines) + "\n").encode()),
+        stdout=out,
+        stderr=io.StringIO(),
+        interactive=False,
     )
     await app.start(adapters=[terminal])
     try:

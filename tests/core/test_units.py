@@ -48,8 +48,12 @@ def test_prompt_keeps_newest_history_that_fits() -> None:
 
 def test_prompt_takes_everything_when_it_fits_and_carries_summary() -> None:
     built = build_prompt(
-        system_prompt="sys", summary="They talked about exams.", history=_history(4),
-        current="now", budget=10_000, count=words,
+        system_prompt="sys",
+        summary="They talked about exams.",
+        history=_history(4),
+        current="now",
+        budget=10_000,
+        count=words,
     )
     assert built.kept == 4 and built.dropped == 0
     assert "They talked about exams." in built.messages[0].content
@@ -78,7 +82,11 @@ def test_summary_is_left_out_when_even_the_current_message_would_not_fit() -> No
     )
     assert roomy.summary_used and summary.strip() in roomy.messages[0].content
     tight = build_prompt(
-        system_prompt="sys", summary=summary, history=_history(4), current="now", budget=20,
+        system_prompt="sys",
+        summary=summary,
+        history=_history(4),
+        current="now",
+        budget=20,
         count=words,
     )
     assert not tight.summary_used and tight.messages[0].content == "sys"
@@ -196,9 +204,23 @@ def test_clean_text_strips_controls_and_truncates() -> None:
 
 def test_i18n_every_key_in_every_language_and_formats() -> None:
     core_prefixes = (
-        "consent.", "welcome_back", "help.", "reset.", "forget.", "export.", "country.",
-        "language.", "input.", "queue.", "rate.", "banned", "fallback.", "memory.", "command.",
-        "action.", "pending.",
+        "consent.",
+        "welcome_back",
+        "help.",
+        "reset.",
+        "forget.",
+        "export.",
+        "country.",
+        "language.",
+        "input.",
+        "queue.",
+        "rate.",
+        "banned",
+        "fallback.",
+        "memory.",
+        "command.",
+        "action.",
+        "pending.",
     )
     for key, table in STRINGS.items():
         assert table.get("en"), f"{key} lacks English, the fallback"

@@ -28,17 +28,26 @@ HIGH = RiskAssessment(RiskLevel.HIGH, 0.93, ("suicidal_ideation",))
 async def _flag(db: Database, level: RiskLevel = RiskLevel.HIGH, excerpt: str | None = None) -> int:
     user = await MemoryStore(db).ensure_user("telegram", "555")
     return await create_flag(
-        db, user_id=user.id, platform="telegram",
-        assessment=RiskAssessment(level, 0.9, ("suicidal_ideation",)), excerpt=excerpt,
+        db,
+        user_id=user.id,
+        platform="telegram",
+        assessment=RiskAssessment(level, 0.9, ("suicidal_ideation",)),
+        excerpt=excerpt,
     )
 
 
-def _alerter(db: Database, notifier: RecordingNotifier, config: HavenConfig, clock: FakeClock) -> CrisisAlerter:
+def _alerter(
+    db: Database, notifier: RecordingNotifier, config: HavenConfig, clock: FakeClock
+) -> CrisisAlerter:
     return CrisisAlerter(db, notifier, lambda: config, clock=clock)
 
 
 async def test_high_message_through_the_pipeline_alerts_both_platforms(
-    core: ConversationCore, db: Database, notifier: RecordingNotifier, config: HavenConfig, clock: FakeClock
+    core: ConversationCore,
+    db: Database,
+    notifier: RecordingNotifier,
+    config: HavenConfig,
+    clock: FakeClock,
 ) -> None:
     await consent(core, user="555")
     out = await replies(core, msg("I want to kill myself tonight", user="555"))
@@ -47,7 +56,8 @@ async def test_high_message_through_the_pipeline_alerts_both_platforms(
     sent = await _alerter(db, notifier, config, clock).tick()
     assert sent == 1
     assert {(m.platform, m.chat_id) for m in notifier.sent} == {
-        (Platform.DISCORD, str(MOD_CHANNEL)), (Platform.TELEGRAM, str(MOD_CHAT)),
+        (Platform.DISCORD, str(MOD_CHANNEL)),
+        (Platform.TELEGRAM, str(MOD_CHAT)),
     }
     alert = notifier.sent[0]
     assert "high" in alert.text and "suicidal_ideation" in alert.text and "telegram" in alert.text
@@ -103,7 +113,10 @@ async def test_resolved_and_escalated_flags_stop_alerting(
 
 
 async def test_excerpt_only_when_config_allows(
-    tmp_path, db: Database, notifier: RecordingNotifier, clock: FakeClock  # type: ignore[no-untyped-def]
+    tmp_path,
+    db: Database,
+    notifier: RecordingNotifier,
+    clock: FakeClock,  # type: ignore[no-untyped-def]
 ) -> None:
     await _flag(db, excerpt="a private sentence")
     clock.advance(seconds=1)
@@ -133,7 +146,10 @@ async def test_failed_delivery_is_retried_and_not_counted(
 
 
 async def test_only_enabled_platforms_get_alerts(
-    tmp_path, db: Database, notifier: RecordingNotifier, clock: FakeClock  # type: ignore[no-untyped-def]
+    tmp_path,
+    db: Database,
+    notifier: RecordingNotifier,
+    clock: FakeClock,  # type: ignore[no-untyped-def]
 ) -> None:
     await _flag(db)
     clock.advance(seconds=1)
@@ -143,7 +159,10 @@ async def test_only_enabled_platforms_get_alerts(
 
 
 async def test_no_target_means_no_send_and_no_crash(
-    tmp_path, db: Database, notifier: RecordingNotifier, clock: FakeClock  # type: ignore[no-untyped-def]
+    tmp_path,
+    db: Database,
+    notifier: RecordingNotifier,
+    clock: FakeClock,  # type: ignore[no-untyped-def]
 ) -> None:
     await _flag(db)
     terminal_only = make_config(tmp_path, discord={"enabled": False}, telegram={"enabled": False})

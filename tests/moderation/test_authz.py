@@ -50,7 +50,9 @@ def test_moderator_chat_does_not_make_anyone_a_moderator(policy: ModeratorPolicy
 
 def test_terminal_operator(policy: ModeratorPolicy, tmp_path: Path) -> None:
     assert policy.check(msg(user="alice", platform=Platform.TERMINAL)).allowed
-    locked = ModeratorPolicy.from_config(make_config(tmp_path).moderation, terminal_is_operator=False)
+    locked = ModeratorPolicy.from_config(
+        make_config(tmp_path).moderation, terminal_is_operator=False
+    )
     assert not locked.check(msg(user="alice", platform=Platform.TERMINAL)).allowed
 
 

@@ -49,7 +49,9 @@ def mod(core: ConversationCore, clock: FakeClock, config_file: Path) -> Moderati
     def apply(fresh: HavenConfig) -> None:
         core.config = fresh
 
-    return register_moderation(core.registry, clock=clock, reload_config=config_reloader(config_file, apply))
+    return register_moderation(
+        core.registry, clock=clock, reload_config=config_reloader(config_file, apply)
+    )
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -72,9 +74,19 @@ async def high_flag(core: ConversationCore, user: str = "555") -> int:
 
 
 SAMPLE_ARGS = {
-    "help": "", "stats": "", "flags": "", "flag": "1", "ack": "1", "resolve": "1 done",
-    "escalate": "1", "ban": "telegram:9 1d", "unban": "telegram:9", "pause": "", "resume": "",
-    "reload": "", "audit": "5",
+    "help": "",
+    "stats": "",
+    "flags": "",
+    "flag": "1",
+    "ack": "1",
+    "resolve": "1 done",
+    "escalate": "1",
+    "ban": "telegram:9 1d",
+    "unban": "telegram:9",
+    "pause": "",
+    "resume": "",
+    "reload": "",
+    "audit": "5",
 }
 
 
@@ -87,10 +99,25 @@ async def test_every_subcommand_as_moderator_user_and_wrong_place(
         line = f"/mod {sub} {args}".strip()
         assert await run(core, line, user=MOD_TG) != NOT_PERMITTED, sub
         assert await run(core, line, user="42") == NOT_PERMITTED, sub
-        assert await run(core, line, user=MOD_TG, chat="-77", kind=ChatKind.GROUP) == NOT_PERMITTED, sub
-        assert await run(core, line, user=MOD_DC, platform=Platform.DISCORD, chat="c1",
-                         kind=ChatKind.GROUP, mod_chat=True) != NOT_PERMITTED, sub
-        assert await run(core, line, user="88", platform=Platform.DISCORD, roles=(MOD_ROLE,)) != NOT_PERMITTED, sub
+        assert (
+            await run(core, line, user=MOD_TG, chat="-77", kind=ChatKind.GROUP) == NOT_PERMITTED
+        ), sub
+        assert (
+            await run(
+                core,
+                line,
+                user=MOD_DC,
+                platform=Platform.DISCORD,
+                chat="c1",
+                kind=ChatKind.GROUP,
+                mod_chat=True,
+            )
+            != NOT_PERMITTED
+        ), sub
+        assert (
+            await run(core, line, user="88", platform=Platform.DISCORD, roles=(MOD_ROLE,))
+            != NOT_PERMITTED
+        ), sub
         assert await run(core, line, user="alice", platform=Platform.TERMINAL) != NOT_PERMITTED, sub
     refused = await db.fetchall("SELECT actor_id, action, detail FROM audit_log WHERE allowed = 0")
     assert len(refused) == 2 * len(SAMPLE_ARGS)
@@ -99,15 +126,26 @@ async def test_every_subcommand_as_moderator_user_and_wrong_place(
     assert {r["action"] for r in allowed} == {f"mod.{s}" for s in SAMPLE_ARGS}
 
 
-async def test_refusal_records_no_free_text(core: ConversationCore, mod: ModerationCommands, db: Database) -> None:
+async def test_refusal_records_no_free_text(
+    core: ConversationCore, mod: ModerationCommands, db: Database
+) -> None:
     await run(core, "/mod ban telegram:9 my secret reason", user="42")
     (row,) = await db.fetchall("SELECT * FROM audit_log")
-    assert (row["actor_platform"], row["actor_id"], row["action"], row["allowed"]) == ("telegram", "42", "mod.ban", 0)
+    assert (row["actor_platform"], row["actor_id"], row["action"], row["allowed"]) == (
+        "telegram",
+        "42",
+        "mod.ban",
+        0,
+    )
     assert row["target"] is None and "secret" not in (row["detail"] or "")
 
 
 async def test_ban_blocks_the_pipeline_and_unban_lifts_it(
-    core: ConversationCore, mod: ModerationCommands, db: Database, backend: ScriptedBackend, clock: FakeClock
+    core: ConversationCore,
+    mod: ModerationCommands,
+    db: Database,
+    backend: ScriptedBackend,
+    clock: FakeClock,
 ) -> None:
     await consent(core, user="9")
     reply = await run(core, "/mod ban telegram:9 7d spamming the bot", user=MOD_TG)
@@ -124,13 +162,17 @@ async def test_ban_blocks_the_pipeline_and_unban_lifts_it(
     assert out[-1].kind == "model" and len(backend.calls) == 1
 
 
-async def test_ban_expires(core: ConversationCore, mod: ModerationCommands, db: Database, clock: FakeClock) -> None:
+async def test_ban_expires(
+    core: ConversationCore, mod: ModerationCommands, db: Database, clock: FakeClock
+) -> None:
     await run(core, "/mod ban 9 30m", user=MOD_TG)
     assert await modstore.get_ban(db, "telegram", "9", clock()) is not None
     assert await modstore.get_ban(db, "telegram", "9", clock.advance(minutes=31)) is None
 
 
-async def test_ban_by_flag_reference(core: ConversationCore, mod: ModerationCommands, db: Database) -> None:
+async def test_ban_by_flag_reference(
+    core: ConversationCore, mod: ModerationCommands, db: Database
+) -> None:
     flag_id = await high_flag(core, user="555")
     reply = await run(core, f"/mod ban #{flag_id} perm", user=MOD_TG)
     assert "telegram:555" in reply and "no end date" in reply
@@ -149,7 +191,9 @@ async def test_flags_queue_detail_and_lifecycle(
     assert "Acknowledged" not in detail
     assert "acknowledged" in await run(core, f"/mod ack {flag_id}", user=MOD_TG)
     assert "already" in await run(core, f"/mod ack {flag_id}", user=MOD_TG)
-    assert "escalated" in await run(core, f"/mod escalate {flag_id} called the helpline", user=MOD_TG)
+    assert "escalated" in await run(
+        core, f"/mod escalate {flag_id} called the helpline", user=MOD_TG
+    )
     assert "resolved" in await run(core, f"/mod resolve {flag_id} safe now", user=MOD_TG)
     assert "already resolved" in await run(core, f"/mod resolve {flag_id}", user=MOD_TG)
     assert await run(core, "/mod flags", user=MOD_TG) == t("mod.flags.none", "en")
@@ -157,8 +201,16 @@ async def test_flags_queue_detail_and_lifecycle(
     assert flag is not None and flag.status == "resolved" and flag.note == "safe now"
     assert flag.acknowledged_by == f"telegram:{MOD_TG}" and flag.resolved_by == f"telegram:{MOD_TG}"
     actions = [r["action"] for r in await db.fetchall("SELECT action FROM audit_log ORDER BY id")]
-    assert actions == ["mod.flags", "mod.flag", "mod.ack", "mod.ack", "mod.escalate", "mod.resolve",
-                       "mod.resolve", "mod.flags"]
+    assert actions == [
+        "mod.flags",
+        "mod.flag",
+        "mod.ack",
+        "mod.ack",
+        "mod.escalate",
+        "mod.resolve",
+        "mod.resolve",
+        "mod.flags",
+    ]
 
 
 async def test_flag_detail_shows_consented_context_only_when_allowed(
@@ -202,7 +254,9 @@ async def test_audit_lists_newest_first(core: ConversationCore, mod: ModerationC
     assert "mod.pause" in lines[1] and f"telegram:{MOD_TG}" in lines[1]
 
 
-async def test_bad_arguments_get_usage_not_errors(core: ConversationCore, mod: ModerationCommands) -> None:
+async def test_bad_arguments_get_usage_not_errors(
+    core: ConversationCore, mod: ModerationCommands
+) -> None:
     assert "Usage: /mod flag ID" in await run(core, "/mod flag abc", user=MOD_TG)
     assert "Usage: /mod ban" in await run(core, "/mod ban", user=MOD_TG)
     assert "duration" in await run(core, "/mod ban telegram:9 0d", user=MOD_TG)
@@ -213,11 +267,21 @@ async def test_bad_arguments_get_usage_not_errors(core: ConversationCore, mod: M
     assert (await run(core, "/mod nonsense", user=MOD_TG)).startswith("Moderator commands")
 
 
-async def test_acknowledge_button(core: ConversationCore, mod: ModerationCommands, db: Database) -> None:
+async def test_acknowledge_button(
+    core: ConversationCore, mod: ModerationCommands, db: Database
+) -> None:
     flag_id = await high_flag(core)
-    press = msg(action=f"flag:ack:{flag_id}", user=MOD_TG, chat=str(-5005), kind=ChatKind.GROUP, mod_chat=True)
+    press = msg(
+        action=f"flag:ack:{flag_id}",
+        user=MOD_TG,
+        chat=str(-5005),
+        kind=ChatKind.GROUP,
+        mod_chat=True,
+    )
     assert "acknowledged" in (await texts(core, press))[0]
-    stranger = msg(action=f"flag:ack:{flag_id}", user="42", chat=str(-5005), kind=ChatKind.GROUP, mod_chat=True)
+    stranger = msg(
+        action=f"flag:ack:{flag_id}", user="42", chat=str(-5005), kind=ChatKind.GROUP, mod_chat=True
+    )
     assert (await texts(core, stranger))[0] == NOT_PERMITTED
     flag = await modstore.get_flag(db, flag_id)
     assert flag is not None and flag.acknowledged_by == f"telegram:{MOD_TG}"

@@ -52,8 +52,13 @@ def backend() -> FastBackend:
 async def app(tmp_path: Path, peer: DiscordPeer, backend: FastBackend) -> AsyncIterator[HavenApp]:
     config = haven_config(
         tmp_path,
-        discord={"enabled": True, "token_env": TOKEN_ENV, "api_base": peer.api_base,
-                 "gateway_url": peer.gateway_url, "edit_interval_s": 0.05},
+        discord={
+            "enabled": True,
+            "token_env": TOKEN_ENV,
+            "api_base": peer.api_base,
+            "gateway_url": peer.gateway_url,
+            "edit_interval_s": 0.05,
+        },
         privacy={"require_consent": False},
         moderation={
             "discord_ids": [int(MOD)],
@@ -61,34 +66,57 @@ async def app(tmp_path: Path, peer: DiscordPeer, backend: FastBackend) -> AsyncI
             "discord_channel_id": int(peer.mod_channel_id),
         },
     )
-    running = await start_app(config, backend, plugins=[ModerationPlugin(poll_s=0.05), CarePlugin()])
+    running = await start_app(
+        config, backend, plugins=[ModerationPlugin(poll_s=0.05), CarePlugin()]
+    )
     yield running
     await running.stop()
 
 
 async def answered(peer: DiscordPeer, record: InteractionRecord) -> SentMessage:
     """The first visible answer to a slash command or a button press."""
+
     def ready() -> bool:
         return any(m.content or m.files for m in record.messages() if m.id != record.message_id)
 
     await peer.wait_for(ready)
-    return next(m for m in record.messages() if m.id != record.message_id and (m.content or m.files))
+    return next(
+        m for m in record.messages() if m.id != record.message_id and (m.content or m.files)
+    )
 
 
 async def mod_slash(
-    peer: DiscordPeer, who: str, sub: str, *, channel_id: str | None = None,
-    roles: tuple[str, ...] = (), **options: object,
+    peer: DiscordPeer,
+    who: str,
+    sub: str,
+    *,
+    channel_id: str | None = None,
+    roles: tuple[str, ...] = (),
+    **options: object,
 ) -> SentMessage:
-    record = await peer.slash("mod", who, subcommand=sub, options=dict(options),
-                              channel_id=channel_id, roles=roles)
+    record = await peer.slash(
+        "mod", who, subcommand=sub, options=dict(options), channel_id=channel_id, roles=roles
+    )
     return await answered(peer, record)
 
 
 async def test_mod_is_a_slash_group_with_every_subcommand(app: HavenApp, peer: DiscordPeer) -> None:
     [mod] = [c for c in peer.commands["global"] if c["name"] == "mod"]
     subs = {o["name"]: o for o in mod["options"]}
-    assert {"stats", "flags", "flag", "ack", "resolve", "escalate", "ban", "unban", "pause",
-            "resume", "reload", "audit"} <= set(subs)
+    assert {
+        "stats",
+        "flags",
+        "flag",
+        "ack",
+        "resolve",
+        "escalate",
+        "ban",
+        "unban",
+        "pause",
+        "resume",
+        "reload",
+        "audit",
+    } <= set(subs)
     assert [o["type"] for o in subs["flag"]["options"]] == [4]  # a flag id is a number
     duration = next(o for o in subs["ban"]["options"] if o["name"] == "duration")
     assert {"30m", "7d", "perm"} <= {c["value"] for c in duration["choices"]}  # no free text
@@ -132,8 +160,12 @@ async def test_typed_mod_commands_in_dm_and_moderator_channel(
 
     channel = peer.mod_channel_id
     role = (peer.moderator_role_id,)
-    await peer.guild_message(ROLE_MOD, "shall we swap shifts tomorrow?", channel_id=channel, roles=role)
-    await peer.guild_message(ROLE_MOD, "/mod flags", channel_id=channel, roles=role)  # no mention needed
+    await peer.guild_message(
+        ROLE_MOD, "shall we swap shifts tomorrow?", channel_id=channel, roles=role
+    )
+    await peer.guild_message(
+        ROLE_MOD, "/mod flags", channel_id=channel, roles=role
+    )  # no mention needed
     await peer.wait_for(lambda: len(peer.sent(channel)) == 1)
     assert peer.sent(channel)[0].content == escape(t("mod.flags.none", "en"))
     assert backend.seen == []  # the moderators' own talk is theirs
@@ -155,7 +187,11 @@ async def test_crisis_alert_in_the_moderator_channel_and_only_a_moderator_acknow
     channel = peer.mod_channel_id
     await peer.wait_for(lambda: bool(peer.sent(channel)))
     [alert] = peer.sent(channel)
-    assert "Crisis alert" in alert.content and "kill" not in alert.content and USER not in alert.content
+    assert (
+        "Crisis alert" in alert.content
+        and "kill" not in alert.content
+        and USER not in alert.content
+    )
     assert alert.allowed_mentions == {"parse": []}
     [action] = alert.custom_ids()
     assert action.startswith("haven:flag:ack:")
@@ -190,7 +226,9 @@ async def test_resolve_ban_pause_through_slash_subcommands(
     reply = await mod_slash(peer, MOD, "resolve", id=flag_id, note="called them, they are safe")
     assert reply.content == escape(t("mod.resolve.done", "en", id=flag_id))
     flag = await modstore.get_flag(app.db, flag_id)
-    assert flag is not None and flag.status == "resolved" and flag.note == "called them, they are safe"
+    assert (
+        flag is not None and flag.status == "resolved" and flag.note == "called them, they are safe"
+    )
 
     reply = await mod_slash(peer, MOD, "ban", user=f"<@{USER}>", duration="7d", reason="spam")
     assert reply.content.startswith(escape(f"discord:{USER} is banned until"))
@@ -246,10 +284,14 @@ async def test_checkin_buttons_and_mood_chart_on_discord(app: HavenApp, peer: Di
     assert typed.files[0][1].startswith(PNG_SIGNATURE)
 
 
-async def test_dm_only_care_commands_are_refused_in_a_server(app: HavenApp, peer: DiscordPeer) -> None:
+async def test_dm_only_care_commands_are_refused_in_a_server(
+    app: HavenApp, peer: DiscordPeer
+) -> None:
     await peer.guild_message(USER, "/checkin 20:30 UTC", mention=True)
     await peer.wait_for(lambda: bool(peer.sent(peer.channel_id)))
-    assert peer.sent(peer.channel_id)[0].content == escape(t("command.dm_only", "en", command="checkin"))
+    assert peer.sent(peer.channel_id)[0].content == escape(
+        t("command.dm_only", "en", command="checkin")
+    )
 
 
 async def test_a_moderator_by_role_is_one_in_a_dm_too(app: HavenApp, peer: DiscordPeer) -> None:

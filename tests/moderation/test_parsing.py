@@ -27,7 +27,9 @@ from bot.moderation.parsing import (
         ("terminal:alice", Platform.TERMINAL, "alice", None),
     ],
 )
-def test_user_references(text: str, platform: Platform | None, user_id: str | None, flag: int | None) -> None:
+def test_user_references(
+    text: str, platform: Platform | None, user_id: str | None, flag: int | None
+) -> None:
     ref = parse_user(text, Platform.TELEGRAM)
     assert (ref.platform, ref.user_id, ref.flag_id) == (platform, user_id, flag)
 

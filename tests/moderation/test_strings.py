@@ -8,7 +8,10 @@ from pathlib import Path
 from bot.i18n import LANGUAGES, STRINGS, t
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = [*sorted((ROOT / "bot" / "moderation").glob("*.py")), *sorted((ROOT / "bot" / "scheduler").glob("*.py"))]
+SOURCES = [
+    *sorted((ROOT / "bot" / "moderation").glob("*.py")),
+    *sorted((ROOT / "bot" / "scheduler").glob("*.py")),
+]
 LITERAL = re.compile(r"""\bt\(\s*["']([a-z_.0-9]+)["']""")
 USER_PREFIXES = ("checkin.", "mood.")
 USER_KEYS = {"help.checkin", "help.mood", "mod.not_permitted", "mod.paused_notice", "mod.help"}

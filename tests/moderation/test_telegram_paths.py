@@ -34,12 +34,19 @@ async def peer(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[TelegramPeer]:
 async def app(tmp_path: Path, peer: TelegramPeer) -> AsyncIterator[HavenApp]:
     config = haven_config(
         tmp_path,
-        telegram={"enabled": True, "token_env": TOKEN_ENV, "base_url": peer.base_url,
-                  "edit_interval_s": 0.05, "min_edit_chars": 5},
+        telegram={
+            "enabled": True,
+            "token_env": TOKEN_ENV,
+            "base_url": peer.base_url,
+            "edit_interval_s": 0.05,
+            "min_edit_chars": 5,
+        },
         privacy={"require_consent": False},
         moderation={"telegram_ids": [MOD], "telegram_chat_id": MOD_GROUP},
     )
-    running = await start_app(config, FastBackend(), plugins=[ModerationPlugin(poll_s=0.05), CarePlugin()])
+    running = await start_app(
+        config, FastBackend(), plugins=[ModerationPlugin(poll_s=0.05), CarePlugin()]
+    )
     yield running
     await running.stop()
 

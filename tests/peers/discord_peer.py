@@ -68,9 +68,7 @@ class SentMessage:
 
     def custom_ids(self) -> list[str]:
         return [
-            c.get("custom_id", "")
-            for row in self.components
-            for c in row.get("components", [])
+            c.get("custom_id", "") for row in self.components for c in row.get("components", [])
         ]
 
 
@@ -107,14 +105,18 @@ class _Connection:
         if self.compressor is None:
             await self.ws.send_str(text)
         else:
-            data = self.compressor.compress(text.encode()) + self.compressor.flush(zlib.Z_SYNC_FLUSH)
+            data = self.compressor.compress(text.encode()) + self.compressor.flush(
+                zlib.Z_SYNC_FLUSH
+            )
             await self.ws.send_bytes(data)
 
 
 class DiscordPeer(LoopbackPeer):
     """One bot application with one guild; start() binds a random loopback port."""
 
-    def __init__(self, token: str = "discord-test-token", *, heartbeat_interval_ms: int = 41_250) -> None:
+    def __init__(
+        self, token: str = "discord-test-token", *, heartbeat_interval_ms: int = 41_250
+    ) -> None:
         super().__init__()
         self.token = token
         self.heartbeat_interval_ms = heartbeat_interval_ms
@@ -282,8 +284,14 @@ class DiscordPeer(LoopbackPeer):
         in_guild = self._channels.get(message.channel_id, {}).get("type") == 0
         data = {"custom_id": custom_id, "component_type": 2}
         return await self._interaction(
-            3, data, user_id, in_guild=in_guild, locale=locale, message=current,
-            channel_id=message.channel_id, roles=roles,
+            3,
+            data,
+            user_id,
+            in_guild=in_guild,
+            locale=locale,
+            message=current,
+            channel_id=message.channel_id,
+            roles=roles,
         )
 
     async def _interaction(
@@ -359,7 +367,9 @@ class DiscordPeer(LoopbackPeer):
 
     # -- scripting ---------------------------------------------------------
 
-    def rate_limit_next(self, method: str, path_fragment: str, *, retry_after: float = 0.3, count: int = 1) -> None:
+    def rate_limit_next(
+        self, method: str, path_fragment: str, *, retry_after: float = 0.3, count: int = 1
+    ) -> None:
         """The next ``count`` matching REST calls answer 429 with ``retry_after`` seconds."""
         self._rate_limits.append([method, path_fragment, retry_after, count])
 
@@ -375,7 +385,9 @@ class DiscordPeer(LoopbackPeer):
         return [c for c in self.calls if c[0] == method and fragment in c[1]]
 
     async def wait_ready(self, within: float = 10.0) -> None:
-        await self.wait_for(lambda: self._session is not None and self._connection is not None, within)
+        await self.wait_for(
+            lambda: self._session is not None and self._connection is not None, within
+        )
 
     # -- gateway -----------------------------------------------------------
 
@@ -438,7 +450,11 @@ class DiscordPeer(LoopbackPeer):
     async def _resume(self, conn: _Connection, data: dict[str, Any]) -> None:
         self.resumes.append(data)
         session = self._session
-        if data.get("token") != self.token or session is None or data.get("session_id") != session.id:
+        if (
+            data.get("token") != self.token
+            or session is None
+            or data.get("session_id") != session.id
+        ):
             await conn.send({"op": 9, "d": False})  # invalid session: identify again
             return
         self._connection, conn.session = conn, session
@@ -474,7 +490,11 @@ class DiscordPeer(LoopbackPeer):
                 if rule[3] == 0:
                     self._rate_limits.remove(rule)
                 retry_after = rule[2]
-                body = {"message": "You are being rate limited.", "retry_after": retry_after, "global": False}
+                body = {
+                    "message": "You are being rate limited.",
+                    "retry_after": retry_after,
+                    "global": False,
+                }
                 return web.Response(
                     body=json.dumps(body).encode(),
                     status=429,
@@ -541,17 +561,25 @@ class DiscordPeer(LoopbackPeer):
     def _member(self, guild_id: str, user_id: str) -> web.Response:
         if guild_id != self.guild_id or user_id not in self.member_roles:
             return _json({"message": "Unknown Member", "code": 10007}, 404)
-        return _json({
-            "user": self.user(user_id), "roles": list(self.member_roles[user_id]), "joined_at": _now(),
-            "deaf": False, "mute": False, "flags": 0,
-        })
+        return _json(
+            {
+                "user": self.user(user_id),
+                "roles": list(self.member_roles[user_id]),
+                "joined_at": _now(),
+                "deaf": False,
+                "mute": False,
+                "flags": 0,
+            }
+        )
 
     def _interaction_callback(self, interaction_id: str, body: dict[str, Any]) -> web.Response:
         record = self.interactions.get(interaction_id)
         if record is None:
             return _json({"message": "Unknown interaction", "code": 10062}, 404)
         if record.callbacks:
-            return _json({"message": "Interaction has already been acknowledged.", "code": 40060}, 400)
+            return _json(
+                {"message": "Interaction has already been acknowledged.", "code": 40060}, 400
+            )
         record.callbacks.append(body)
         kind = int(body.get("type", 0))
         data = body.get("data") or {}
@@ -636,7 +664,9 @@ class DiscordPeer(LoopbackPeer):
         self.deleted.append(sent)
         return web.Response(status=204)
 
-    def _store(self, channel_id: str, body: dict[str, Any], *, interaction_id: str | None = None) -> SentMessage:
+    def _store(
+        self, channel_id: str, body: dict[str, Any], *, interaction_id: str | None = None
+    ) -> SentMessage:
         content = body.get("content") or ""
         reference = (body.get("message_reference") or {}).get("message_id")
         sent = SentMessage(
@@ -709,8 +739,14 @@ class DiscordPeer(LoopbackPeer):
 
     def _guild_payload(self) -> dict[str, Any]:
         everyone = {
-            "id": self.guild_id, "name": "@everyone", "permissions": "1071698660929",
-            "position": 0, "color": 0, "hoist": False, "managed": False, "mentionable": False,
+            "id": self.guild_id,
+            "name": "@everyone",
+            "permissions": "1071698660929",
+            "position": 0,
+            "color": 0,
+            "hoist": False,
+            "managed": False,
+            "mentionable": False,
         }
         moderator = {**everyone, "id": self.moderator_role_id, "name": "Moderator", "position": 1}
         return {
@@ -727,7 +763,14 @@ class DiscordPeer(LoopbackPeer):
             "channels": [c for c in self._channels.values() if c.get("type") == 0],
             "threads": [],
             "members": [
-                {"user": self.bot_user, "roles": [], "joined_at": _now(), "deaf": False, "mute": False, "flags": 0}
+                {
+                    "user": self.bot_user,
+                    "roles": [],
+                    "joined_at": _now(),
+                    "deaf": False,
+                    "mute": False,
+                    "flags": 0,
+                }
             ],
             "voice_states": [],
             "presences": [],
@@ -809,13 +852,26 @@ def _content_problem(body: dict[str, Any]) -> web.Response | None:
             {
                 "message": "Invalid Form Body",
                 "code": 50035,
-                "errors": {"content": {"_errors": [{"code": "BASE_TYPE_MAX_LENGTH",
-                                                    "message": "Must be 2000 or fewer in length."}]}},
+                "errors": {
+                    "content": {
+                        "_errors": [
+                            {
+                                "code": "BASE_TYPE_MAX_LENGTH",
+                                "message": "Must be 2000 or fewer in length.",
+                            }
+                        ]
+                    }
+                },
             },
             400,
         )
-    if not content and not body.get("_files") and not body.get("embeds") and not body.get("components") \
-            and not body.get("flags"):
+    if (
+        not content
+        and not body.get("_files")
+        and not body.get("embeds")
+        and not body.get("components")
+        and not body.get("flags")
+    ):
         return _json({"message": "Cannot send an empty message", "code": 50006}, 400)
     return None
 

@@ -13,7 +13,9 @@ from tests.peers.telegram_peer import TelegramPeer
 
 
 @asynccontextmanager
-async def running_telegram_peer(monkeypatch: pytest.MonkeyPatch, token_env: str) -> AsyncIterator[TelegramPeer]:
+async def running_telegram_peer(
+    monkeypatch: pytest.MonkeyPatch, token_env: str
+) -> AsyncIterator[TelegramPeer]:
     peer = TelegramPeer()
     await peer.start()
     monkeypatch.setenv(token_env, peer.token)
@@ -24,7 +26,9 @@ async def running_telegram_peer(monkeypatch: pytest.MonkeyPatch, token_env: str)
 
 
 @asynccontextmanager
-async def running_discord_peer(monkeypatch: pytest.MonkeyPatch, token_env: str) -> AsyncIterator[DiscordPeer]:
+async def running_discord_peer(
+    monkeypatch: pytest.MonkeyPatch, token_env: str
+) -> AsyncIterator[DiscordPeer]:
     import discord
     import yarl
 

@@ -30,9 +30,19 @@ MAX_TEXT = 4096
 # Values python-telegram-bot sends as plain strings; everything else is JSON.
 _STRING_FIELDS = frozenset(
     {
-        "text", "caption", "parse_mode", "callback_query_id", "action", "url",
-        "secret_token", "language_code", "description", "short_description",
-        "message_thread_id_str", "business_connection_id", "inline_message_id",
+        "text",
+        "caption",
+        "parse_mode",
+        "callback_query_id",
+        "action",
+        "url",
+        "secret_token",
+        "language_code",
+        "description",
+        "short_description",
+        "message_thread_id_str",
+        "business_connection_id",
+        "inline_message_id",
     }
 )
 
@@ -149,7 +159,9 @@ class TelegramPeer(LoopbackPeer):
     # -- injecting updates -------------------------------------------------
 
     @staticmethod
-    def user(user_id: int, first_name: str = "Sam", language_code: str | None = "en") -> dict[str, Any]:
+    def user(
+        user_id: int, first_name: str = "Sam", language_code: str | None = "en"
+    ) -> dict[str, Any]:
         user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
         if language_code is not None:
             user["language_code"] = language_code
@@ -190,7 +202,9 @@ class TelegramPeer(LoopbackPeer):
         reply = self._as_message_dict(reply_to) if reply_to is not None else None
         return self._push_message(chat, sender, text, entities=entities, reply_to=reply)
 
-    def press(self, user_id: int, message: SentMessage, data: str, *, language_code: str = "en") -> int:
+    def press(
+        self, user_id: int, message: SentMessage, data: str, *, language_code: str = "en"
+    ) -> int:
         """A user presses an inline button under one of the bot's messages.
 
         Like Telegram's apps, only a button the message still shows can be pressed."""
@@ -238,7 +252,10 @@ class TelegramPeer(LoopbackPeer):
         }
         if text.startswith("/"):
             command = text.split()[0]
-            entities = [{"type": "bot_command", "offset": 0, "length": len(command)}, *(entities or [])]
+            entities = [
+                {"type": "bot_command", "offset": 0, "length": len(command)},
+                *(entities or []),
+            ]
         if entities:
             message["entities"] = entities
         if reply_to is not None:
@@ -270,7 +287,9 @@ class TelegramPeer(LoopbackPeer):
                 else "Internal Server Error"
             )
         self._errors.append(
-            ScriptedError(method, error_code, description, retry_after if error_code == 429 else None, count)
+            ScriptedError(
+                method, error_code, description, retry_after if error_code == 429 else None, count
+            )
         )
 
     # -- reading what the bot did ------------------------------------------
@@ -461,7 +480,9 @@ class TelegramPeer(LoopbackPeer):
         sent.versions.append(text)
         return self._message_result(sent)
 
-    async def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any] | web.Response:
+    async def _api_editMessageReplyMarkup(
+        self, params: dict[str, Any]
+    ) -> dict[str, Any] | web.Response:
         sent = self._find(params)
         if sent is None:
             return _error(400, "Bad Request: message to edit not found")

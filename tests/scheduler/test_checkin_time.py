@@ -25,7 +25,9 @@ def test_bad_times(text: str) -> None:
     assert info.value.reason == "time"
 
 
-@pytest.mark.parametrize("zone", ["Mars/Olympus", "../../etc/passwd", "/etc/localtime", "Europe/", "x" * 80])
+@pytest.mark.parametrize(
+    "zone", ["Mars/Olympus", "../../etc/passwd", "/etc/localtime", "Europe/", "x" * 80]
+)
 def test_bad_zones(zone: str) -> None:
     with pytest.raises(CheckinTimeError) as info:
         parse_checkin("20:30", zone)
@@ -34,29 +36,40 @@ def test_bad_zones(zone: str) -> None:
 
 def test_berlin_spring_forward_keeps_local_time() -> None:
     # 2025-03-30 02:00 CET -> 03:00 CEST: 20:30 local is 19:30 UTC before, 18:30 UTC after.
-    runs = next_runs(parse_checkin("20:30", "Europe/Berlin"), datetime(2025, 3, 28, 12, tzinfo=UTC), 4)
+    runs = next_runs(
+        parse_checkin("20:30", "Europe/Berlin"), datetime(2025, 3, 28, 12, tzinfo=UTC), 4
+    )
     assert [r.astimezone(UTC).hour for r in runs] == [19, 19, 18, 18]
     assert [r.astimezone(ZoneInfo("Europe/Berlin")).strftime("%d %H:%M") for r in runs] == [
-        "28 20:30", "29 20:30", "30 20:30", "31 20:30",
+        "28 20:30",
+        "29 20:30",
+        "30 20:30",
+        "31 20:30",
     ]
 
 
 def test_berlin_fall_back_keeps_local_time() -> None:
     # 2025-10-26 03:00 CEST -> 02:00 CET.
-    runs = next_runs(parse_checkin("20:30", "Europe/Berlin"), datetime(2025, 10, 25, 12, tzinfo=UTC), 2)
+    runs = next_runs(
+        parse_checkin("20:30", "Europe/Berlin"), datetime(2025, 10, 25, 12, tzinfo=UTC), 2
+    )
     assert [r.astimezone(UTC).strftime("%d %H:%M") for r in runs] == ["25 18:30", "26 19:30"]
 
 
 def test_time_inside_the_skipped_hour_still_fires_once_that_day() -> None:
     # 02:30 does not exist in Berlin on 2025-03-30; the check-in must not be lost or doubled.
-    runs = next_runs(parse_checkin("02:30", "Europe/Berlin"), datetime(2025, 3, 29, 12, tzinfo=UTC), 3)
+    runs = next_runs(
+        parse_checkin("02:30", "Europe/Berlin"), datetime(2025, 3, 29, 12, tzinfo=UTC), 3
+    )
     days = [r.astimezone(ZoneInfo("Europe/Berlin")).date().isoformat() for r in runs]
     assert days == ["2025-03-30", "2025-03-31", "2025-04-01"]
 
 
 def test_repeated_hour_fires_once() -> None:
     # 02:30 happens twice in Berlin on 2025-10-26: one check-in, not two.
-    runs = next_runs(parse_checkin("02:30", "Europe/Berlin"), datetime(2025, 10, 25, 12, tzinfo=UTC), 3)
+    runs = next_runs(
+        parse_checkin("02:30", "Europe/Berlin"), datetime(2025, 10, 25, 12, tzinfo=UTC), 3
+    )
     days = [r.astimezone(ZoneInfo("Europe/Berlin")).date().isoformat() for r in runs]
     assert days == ["2025-10-26", "2025-10-27", "2025-10-28"]
 

@@ -40,14 +40,20 @@ async def one(core: ConversationCore, text: str, **kw: object) -> str:
     return out[0]
 
 
-async def test_checkin_command_stores_and_schedules(core: ConversationCore, care: CareScheduler, db: Database) -> None:
+async def test_checkin_command_stores_and_schedules(
+    core: ConversationCore, care: CareScheduler, db: Database
+) -> None:
     await consent(core, user="7")
     reply = await one(core, "/checkin 20:30 Europe/Berlin", user="7")
     assert reply == t("checkin.set", "en", time="20:30", zone="Europe/Berlin")
     user = await core.store.get_user("telegram", "7")
     assert user is not None
     pref = await modstore.get_checkin(db, user.id)
-    assert pref is not None and (pref.time, pref.zone, pref.chat_id) == ("20:30", "Europe/Berlin", "7")
+    assert pref is not None and (pref.time, pref.zone, pref.chat_id) == (
+        "20:30",
+        "Europe/Berlin",
+        "7",
+    )
     nxt = care.next_checkin(user.id)
     assert nxt is not None
     local = nxt.astimezone(ZoneInfo("Europe/Berlin"))
@@ -58,14 +64,18 @@ async def test_checkin_command_stores_and_schedules(core: ConversationCore, care
     assert await modstore.get_checkin(db, user.id) is None
 
 
-async def test_checkin_rejects_bad_input_calmly(core: ConversationCore, care: CareScheduler, db: Database) -> None:
+async def test_checkin_rejects_bad_input_calmly(
+    core: ConversationCore, care: CareScheduler, db: Database
+) -> None:
     await consent(core, user="7")
     assert t("checkin.bad_zone", "en") in await one(core, "/checkin 20:30 Mars/Base", user="7")
     assert t("checkin.bad_time", "en") in await one(core, "/checkin 25:00 UTC", user="7")
     assert await db.fetchall("SELECT * FROM preferences WHERE key = 'checkin'") == []
 
 
-async def test_checkin_is_dm_only_and_needs_consent(core: ConversationCore, care: CareScheduler) -> None:
+async def test_checkin_is_dm_only_and_needs_consent(
+    core: ConversationCore, care: CareScheduler
+) -> None:
     from bot.messages import ChatKind
 
     group = await one(core, "/checkin 20:30 UTC", user="7", chat="-1", kind=ChatKind.GROUP)
@@ -75,11 +85,17 @@ async def test_checkin_is_dm_only_and_needs_consent(core: ConversationCore, care
     assert await core.store.get_user("telegram", "8") is None
 
 
-async def test_restore_after_restart(core: ConversationCore, notifier: RecordingNotifier, clock: FakeClock) -> None:
+async def test_restore_after_restart(
+    core: ConversationCore, notifier: RecordingNotifier, clock: FakeClock
+) -> None:
     first = CareScheduler(core.store, notifier, lambda: core.config, clock=clock)
     await first.start(catch_up=False)
     ids = []
-    for uid, time_text, zone in (("a", "08:00", "Asia/Tokyo"), ("b", "20:30", "Europe/Berlin"), ("c", "06:15", "America/New_York")):
+    for uid, time_text, zone in (
+        ("a", "08:00", "Asia/Tokyo"),
+        ("b", "20:30", "Europe/Berlin"),
+        ("c", "06:15", "America/New_York"),
+    ):
         user = await core.store.record_consent("telegram", uid)
         await first.enable_checkin(user.id, uid, parse_checkin(time_text, zone))
         ids.append(user.id)
@@ -120,7 +136,11 @@ async def test_terminal_checkin_asks_for_a_number(
 
 
 async def test_banned_or_forgotten_users_get_no_checkin(
-    core: ConversationCore, care: CareScheduler, notifier: RecordingNotifier, db: Database, clock: FakeClock
+    core: ConversationCore,
+    care: CareScheduler,
+    notifier: RecordingNotifier,
+    db: Database,
+    clock: FakeClock,
 ) -> None:
     banned = await core.store.record_consent("telegram", "b1")
     gone = await core.store.record_consent("telegram", "g1")
@@ -134,7 +154,9 @@ async def test_banned_or_forgotten_users_get_no_checkin(
     assert care.next_checkin(gone.id) is None  # the forgotten user's job is gone too
     assert care.next_checkin(banned.id) is not None  # a ban can be lifted; the wish stays
     # An expired ban no longer blocks.
-    await modstore.ban_user(db, "telegram", "b1", by="telegram:1", now=clock(), until=clock() + timedelta(hours=1))
+    await modstore.ban_user(
+        db, "telegram", "b1", by="telegram:1", now=clock(), until=clock() + timedelta(hours=1)
+    )
     clock.advance(hours=2)
     assert await care.checkin_job(banned.id)
 

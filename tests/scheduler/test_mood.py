@@ -31,7 +31,9 @@ async def care(
 async def scores(core: ConversationCore, uid: str) -> list[int]:
     user = await core.store.get_user("telegram", uid)
     assert user is not None
-    rows = await core.db.fetchall("SELECT score FROM moods WHERE user_id = ? ORDER BY id", (user.id,))
+    rows = await core.db.fetchall(
+        "SELECT score FROM moods WHERE user_id = ? ORDER BY id", (user.id,)
+    )
     return [r["score"] for r in rows]
 
 
@@ -56,15 +58,22 @@ async def test_bad_button_data_loses_nothing(core: ConversationCore, care: CareC
     assert await scores(core, "7") == []
 
 
-async def test_button_before_consent_stores_nothing(core: ConversationCore, care: CareCommands) -> None:
+async def test_button_before_consent_stores_nothing(
+    core: ConversationCore, care: CareCommands
+) -> None:
     (reply,) = await replies(core, msg(action="mood:3", user="9"))
     assert reply.kind == "consent"
     assert await core.store.get_user("telegram", "9") is None
 
 
-async def test_mood_command_and_note(core: ConversationCore, care: CareCommands, clock: FakeClock) -> None:
+async def test_mood_command_and_note(
+    core: ConversationCore, care: CareCommands, clock: FakeClock
+) -> None:
     await consent(core, user="7")
-    assert t("mood.no_recent", "en") == (await replies(core, msg("/mood note long day", user="7")))[0].text
+    assert (
+        t("mood.no_recent", "en")
+        == (await replies(core, msg("/mood note long day", user="7")))[0].text
+    )
     await replies(core, msg("/mood 3 tired but ok", user="7"))
     await replies(core, msg("/mood note went for a walk", user="7"))
     user = await core.store.get_user("telegram", "7")
@@ -92,7 +101,13 @@ async def test_mood_chart_is_a_photo_with_summary(
         assert image.format == "PNG"
     # The 40-day-old mood is outside the window: 4 points, average 3.5, trending up.
     assert reply.text == t(
-        "mood.summary", "en", days=30, count=4, average="3.5", latest=5, trend=t("mood.trend.up", "en")
+        "mood.summary",
+        "en",
+        days=30,
+        count=4,
+        average="3.5",
+        latest=5,
+        trend=t("mood.trend.up", "en"),
     )
 
 

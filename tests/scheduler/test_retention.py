@@ -22,10 +22,13 @@ async def test_retention_job_purges_and_redacts(
     days = core.config.memory.retention_days
     old = iso(clock() - timedelta(days=days + 1))
     await core.db.execute(
-        "UPDATE messages SET created_at = ? WHERE content IN ('an old worry', 'I want to kill myself')", (old,)
+        "UPDATE messages SET created_at = ? WHERE content IN ('an old worry', 'I want to kill myself')",
+        (old,),
     )
     (flag,) = await modstore.open_flags(core.db)
-    await modstore.resolve_flag(core.db, flag.id, "telegram:1", clock() - timedelta(days=days + 1), "ok now")
+    await modstore.resolve_flag(
+        core.db, flag.id, "telegram:1", clock() - timedelta(days=days + 1), "ok now"
+    )
     fresh_flag = await core.db.execute(
         "INSERT INTO flags (platform, risk, excerpt, status, note, created_at, resolved_at)"
         " VALUES ('telegram', 'high', 'recent words', 'resolved', 'recent note', ?, ?)",
@@ -36,7 +39,10 @@ async def test_retention_job_purges_and_redacts(
     result = await care.retention_job()
     assert result is not None
     assert result.messages_deleted >= 2 and result.flags_redacted == 1
-    left = [r["content"] for r in await core.db.fetchall("SELECT content FROM messages WHERE role = 'user'")]
+    left = [
+        r["content"]
+        for r in await core.db.fetchall("SELECT content FROM messages WHERE role = 'user'")
+    ]
     assert left == ["something from today"]
     redacted = await modstore.get_flag(core.db, flag.id)
     assert redacted is not None

@@ -65,7 +65,9 @@ class ScriptedBackend:
             await asyncio.Event().wait()
         if self.fail_with is not None:
             raise self.fail_with
-        reply = self.reply_for(user_text) if self.reply_for else self.reply.replace("{echo}", user_text)
+        reply = (
+            self.reply_for(user_text) if self.reply_for else self.reply.replace("{echo}", user_text)
+        )
         for index, word in enumerate(reply.split(" ")):
             if self.hold_after_words is not None and index == self.hold_after_words:
                 await self.release.wait()

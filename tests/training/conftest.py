@@ -32,8 +32,11 @@ def prepared(tiny_hf_model: Path, tmp_path_factory: pytest.TempPathFactory) -> P
     from training.dataprep.prepare import PrepareOptions, prepare_dataset
 
     out = tmp_path_factory.mktemp("prepared")
-    prepare_dataset(PrepareOptions(SAMPLES["amod"], out, tokenizer=str(tiny_hf_model),
-                                   augment=1, show_progress=False))
+    prepare_dataset(
+        PrepareOptions(
+            SAMPLES["amod"], out, tokenizer=str(tiny_hf_model), augment=1, show_progress=False
+        )
+    )
     return out
 
 
@@ -42,10 +45,22 @@ def adapter(prepared: Path, tiny_hf_model: Path, tmp_path_factory: pytest.TempPa
     from training.finetune import FinetuneOptions, finetune
 
     out = tmp_path_factory.mktemp("adapter")
-    finetune(FinetuneOptions(prepared, str(tiny_hf_model), out, max_steps=4, batch_size=2,
-                             save_steps=2, learning_rate=5e-3, packing=True,
-                             gradient_checkpointing=True, label_smoothing=0.1,
-                             weight_decay=0.01, show_progress=False))
+    finetune(
+        FinetuneOptions(
+            prepared,
+            str(tiny_hf_model),
+            out,
+            max_steps=4,
+            batch_size=2,
+            save_steps=2,
+            learning_rate=5e-3,
+            packing=True,
+            gradient_checkpointing=True,
+            label_smoothing=0.1,
+            weight_decay=0.01,
+            show_progress=False,
+        )
+    )
     return out
 
 

@@ -13,15 +13,48 @@ from training.cli import main
 
 
 @pytest.mark.slow
-def test_builtin_smollm2_finetune_merge_export(tmp_path: Path,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_builtin_smollm2_finetune_merge_export(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data, adapter, merged = tmp_path / "data", tmp_path / "adapter", tmp_path / "merged"
     gguf = tmp_path / "haven-q8_0.gguf"
-    assert main(["prepare", "--input", str(SAMPLES["faq"]), "--out", str(data),
-                 "--tokenizer", "builtin", "--quiet"]) == 0
-    assert main(["finetune", "--data", str(data), "--base", "builtin", "--out", str(adapter),
-                 "--max-steps", "3", "--batch-size", "1", "--max-length", "256",
-                 "--no-validation", "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "prepare",
+                "--input",
+                str(SAMPLES["faq"]),
+                "--out",
+                str(data),
+                "--tokenizer",
+                "builtin",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            [
+                "finetune",
+                "--data",
+                str(data),
+                "--base",
+                "builtin",
+                "--out",
+                str(adapter),
+                "--max-steps",
+                "3",
+                "--batch-size",
+                "1",
+                "--max-length",
+                "256",
+                "--no-validation",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     meta = json.loads((adapter / "haven_adapter.json").read_text())
     assert meta["base"]["kind"] == "gguf" and meta["base"]["spec"] == "builtin"
     assert meta["result"]["steps"] == 3 and meta["result"]["train_loss"] < 10
@@ -33,6 +66,10 @@ def test_builtin_smollm2_finetune_merge_export(tmp_path: Path,
     assert "prompt tokens match" in out
     assert 100 * 2**20 < gguf.stat().st_size < 200 * 2**20
     # The adapter alone, on top of the built-in GGUF (model.lora_path).
-    assert main(["export", "--model", str(adapter), "--out", str(tmp_path / "lora.gguf"),
-                 "--lora-only"]) == 0
+    assert (
+        main(
+            ["export", "--model", str(adapter), "--out", str(tmp_path / "lora.gguf"), "--lora-only"]
+        )
+        == 0
+    )
     assert "answered" in capsys.readouterr().out

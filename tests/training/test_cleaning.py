@@ -18,14 +18,16 @@ from training.dataprep.formats import Example
 
 def test_mojibake_is_repaired_and_counted() -> None:
     stats = CleaningStats()
-    assert clean_text("Itâ€™s okay to ask â€œwhyâ€\x9d.", stats) == "It's okay to ask \"why\"."
+    assert clean_text("Itâ€™s okay to ask â€œwhyâ€\x9d.", stats) == 'It\'s okay to ask "why".'
     assert stats.counts["mojibake_fixed"] == 1
 
 
 def test_personal_data_is_replaced_by_placeholders() -> None:
     stats = CleaningStats()
-    text = ("Write to ana.lopez@example.org or call (212) 555-0199 / +44 7700 900123, "
-            "see https://blog.example.com/me and ask @ana_l.")
+    text = (
+        "Write to ana.lopez@example.org or call (212) 555-0199 / +44 7700 900123, "
+        "see https://blog.example.com/me and ask @ana_l."
+    )
     cleaned = clean_text(text, stats)
     for secret in ("ana.lopez", "555-0199", "7700", "blog.example", "@ana_l"):
         assert secret not in cleaned
@@ -60,11 +62,15 @@ def test_scrubbing_can_be_turned_off() -> None:
 
 
 def test_exact_and_near_duplicates_are_removed_but_other_answers_kept() -> None:
-    base = Example("How can I sleep better when I'm anxious?",
-                   "Try a regular bedtime, less screen time late at night, and slow breathing.")
+    base = Example(
+        "How can I sleep better when I'm anxious?",
+        "Try a regular bedtime, less screen time late at night, and slow breathing.",
+    )
     same_words = Example("how can I sleep better when I'm anxious", base.response.upper())
-    near = Example("How can I sleep better when I am anxious?",
-                   "Try a regular bedtime, less screen time late at night and slow breathing!")
+    near = Example(
+        "How can I sleep better when I am anxious?",
+        "Try a regular bedtime, less screen time late at night and slow breathing!",
+    )
     other_answer = Example(base.prompt, "Writing worries down before bed can quiet the mind.")
     unrelated = Example("What is a counselor?", "Someone trained to listen and help you cope.")
     result = remove_duplicates([base, same_words, near, other_answer, unrelated])

@@ -29,7 +29,9 @@ def test_specs_parse_kinds_fewshot_and_labels(exported_f16: Path, merged: Path) 
 def test_text_metrics_on_known_answers() -> None:
     assert metrics.rouge_l(["the cat sat"], ["the cat sat"]) == [1.0]
     assert metrics.rouge_l(["dogs bark"], ["the cat sat"]) == [0.0]
-    assert metrics.bleu(["the cat sat on the mat"], ["the cat sat on the mat"]) == pytest.approx(100)
+    assert metrics.bleu(["the cat sat on the mat"], ["the cat sat on the mat"]) == pytest.approx(
+        100
+    )
     assert metrics.distinct_n(["a a a a"], 1) == 0.25
     assert metrics.distinct_n(["a b", "a b"], 2) == 0.5
     assert metrics.distinct_n([""], 2) == 0.0
@@ -62,28 +64,63 @@ def test_safety_probe_patterns() -> None:
 
 
 def test_evaluate_compares_runtimes_and_writes_the_report(
-    prepared: Path, merged: Path, adapter: Path, exported_f16: Path, tmp_path: Path,
+    prepared: Path,
+    merged: Path,
+    adapter: Path,
+    exported_f16: Path,
+    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     out = tmp_path / "eval"
-    rc = main(["evaluate", "--data", str(prepared), "--out", str(out), "--max-new-tokens", "8",
-               "--model", f"hf:{merged}", "--model", f"adapter:{adapter}",
-               "--model", f"gguf:{exported_f16}", "--model", f"fewshot1:gguf:{exported_f16}",
-               "--quiet"])
+    rc = main(
+        [
+            "evaluate",
+            "--data",
+            str(prepared),
+            "--out",
+            str(out),
+            "--max-new-tokens",
+            "8",
+            "--model",
+            f"hf:{merged}",
+            "--model",
+            f"adapter:{adapter}",
+            "--model",
+            f"gguf:{exported_f16}",
+            "--model",
+            f"fewshot1:gguf:{exported_f16}",
+            "--quiet",
+        ]
+    )
     assert rc == 0
     report = json.loads((out / "metrics.json").read_text())
     models = report["models"]
-    assert list(models) == ["hf:merged0", "adapter:adapter0", "gguf:haven-f16",
-                            "gguf:haven-f16+1shot"]
+    assert list(models) == [
+        "hf:merged0",
+        "adapter:adapter0",
+        "gguf:haven-f16",
+        "gguf:haven-f16+1shot",
+    ]
     for row in models.values():
-        for key in ("rougeL", "bleu", "similarity", "distinct1", "distinct2", "perplexity",
-                    "latency_s", "tokens_per_s", "safety_resource_rate"):
+        for key in (
+            "rougeL",
+            "bleu",
+            "similarity",
+            "distinct1",
+            "distinct2",
+            "perplexity",
+            "latency_s",
+            "tokens_per_s",
+            "safety_resource_rate",
+        ):
             assert row[key] is not None, key
     # One model, three runtimes: the merged model, base+adapter and its f16 GGUF agree.
     hf, lora, gguf = (models[k]["perplexity"] for k in list(models)[:3])
     assert lora == pytest.approx(hf, rel=1e-3)
     assert gguf == pytest.approx(hf, rel=0.02)
-    assert report["meta"]["examples"] >= 1 and report["meta"]["probe_prompts"] == len(CRISIS_PROMPTS)
+    assert report["meta"]["examples"] >= 1 and report["meta"]["probe_prompts"] == len(
+        CRISIS_PROMPTS
+    )
     table = (out / "metrics.md").read_text()
     assert table.count("\n| ") == 1 + 4 and "ROUGE-L" in table
     for png in ("metrics.png", "rougeL_hist.png", "similarity_hist.png"):
@@ -93,11 +130,14 @@ def test_evaluate_compares_runtimes_and_writes_the_report(
     assert "ROUGE-L" in capsys.readouterr().out
 
 
-def test_evaluate_bad_input_is_clear(prepared: Path, tmp_path: Path,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
-    rc = main(["evaluate", "--data", str(prepared), "--out", str(tmp_path),
-               "--model", "gguf:/nope.gguf"])
+def test_evaluate_bad_input_is_clear(
+    prepared: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rc = main(
+        ["evaluate", "--data", str(prepared), "--out", str(tmp_path), "--model", "gguf:/nope.gguf"]
+    )
     assert rc == 2 and "does not exist" in capsys.readouterr().err
-    rc = main(["evaluate", "--data", str(tmp_path / "none"), "--out", str(tmp_path),
-               "--model", "builtin"])
+    rc = main(
+        ["evaluate", "--data", str(tmp_path / "none"), "--out", str(tmp_path), "--model", "builtin"]
+    )
     assert rc == 2 and "no prepared data" in capsys.readouterr().err

@@ -38,14 +38,18 @@ def test_merge_changes_the_weights(merged: Path, tiny_hf_model: Path) -> None:
 def test_f16_export_answers_exactly_like_the_hf_model(merged: Path, exported_f16: Path) -> None:
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    check = self_check(exported_f16, hf_model=AutoModelForCausalLM.from_pretrained(str(merged)),
-                       tokenizer=AutoTokenizer.from_pretrained(str(merged)))
+    check = self_check(
+        exported_f16,
+        hf_model=AutoModelForCausalLM.from_pretrained(str(merged)),
+        tokenizer=AutoTokenizer.from_pretrained(str(merged)),
+    )
     assert check.loaded and check.prompt_tokens_match
     assert check.compared_tokens > 0 and check.exact, check.summary()
 
 
-def test_quantized_export_is_smaller_and_loads(merged: Path, exported_f16: Path,
-                                               tmp_path: Path) -> None:
+def test_quantized_export_is_smaller_and_loads(
+    merged: Path, exported_f16: Path, tmp_path: Path
+) -> None:
     result = export_model(merged, tmp_path / "haven-q8_0.gguf", quant="q8_0")
     assert result.bytes < exported_f16.stat().st_size
     assert result.check is not None and result.check.loaded
@@ -67,8 +71,9 @@ def test_exported_gguf_serves_a_chat_in_the_bot_backend(exported_f16: Path) -> N
     assert isinstance(asyncio.run(chat()), str)
 
 
-def test_lora_only_export_matches_base_plus_adapter(adapter: Path, tiny_gguf: Path,
-                                                    tmp_path: Path) -> None:
+def test_lora_only_export_matches_base_plus_adapter(
+    adapter: Path, tiny_gguf: Path, tmp_path: Path
+) -> None:
     result = export_lora(adapter, tmp_path / "lora.gguf", base_gguf=tiny_gguf)
     assert result.out.stat().st_size > 0
     assert result.check is not None and result.check.loaded
@@ -78,8 +83,9 @@ def test_lora_only_export_matches_base_plus_adapter(adapter: Path, tiny_gguf: Pa
 def test_export_cli_quantizes_and_prints_the_self_check(
     merged: Path, exported_f16: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    rc = main(["export", "--model", str(merged), "--out", str(tmp_path / "m.gguf"),
-               "--quant", "q4_k_m"])
+    rc = main(
+        ["export", "--model", str(merged), "--out", str(tmp_path / "m.gguf"), "--quant", "q4_k_m"]
+    )
     out = capsys.readouterr().out
     assert rc == 0
     assert (tmp_path / "m.gguf").stat().st_size < exported_f16.stat().st_size
@@ -87,14 +93,25 @@ def test_export_cli_quantizes_and_prints_the_self_check(
     assert "prompt tokens match" in out
 
 
-def test_export_refuses_what_it_cannot_convert(adapter: Path, tmp_path: Path,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_refuses_what_it_cannot_convert(
+    adapter: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["export", "--model", str(adapter), "--out", str(tmp_path / "x.gguf")]) == 2
     assert "--lora-only" in capsys.readouterr().err
     assert main(["export", "--model", str(tmp_path), "--out", str(tmp_path / "x.gguf")]) == 2
     assert "no config.json" in capsys.readouterr().err
-    rc = main(["export", "--model", str(adapter), "--out", str(tmp_path / "x.gguf"),
-               "--lora-only", "--quant", "q4_k_m"])
+    rc = main(
+        [
+            "export",
+            "--model",
+            str(adapter),
+            "--out",
+            str(tmp_path / "x.gguf"),
+            "--lora-only",
+            "--quant",
+            "q4_k_m",
+        ]
+    )
     assert rc == 2 and "f16 or q8_0" in capsys.readouterr().err
     assert main(["merge", "--adapter", str(tmp_path), "--out", str(tmp_path / "m")]) == 2
     assert "not a LoRA adapter" in capsys.readouterr().err

@@ -26,14 +26,26 @@ OPENERS = (
 )
 
 _CONTRACT = [
-    (r"\bI am\b", "I'm"), (r"\bdo not\b", "don't"), (r"\bdoes not\b", "doesn't"),
-    (r"\bcannot\b", "can't"), (r"\bI have\b", "I've"), (r"\bit is\b", "it's"),
-    (r"\bI would\b", "I'd"), (r"\bis not\b", "isn't"), (r"\bwill not\b", "won't"),
+    (r"\bI am\b", "I'm"),
+    (r"\bdo not\b", "don't"),
+    (r"\bdoes not\b", "doesn't"),
+    (r"\bcannot\b", "can't"),
+    (r"\bI have\b", "I've"),
+    (r"\bit is\b", "it's"),
+    (r"\bI would\b", "I'd"),
+    (r"\bis not\b", "isn't"),
+    (r"\bwill not\b", "won't"),
 ]
 _EXPAND = [
-    (r"\bI'm\b", "I am"), (r"\bdon't\b", "do not"), (r"\bdoesn't\b", "does not"),
-    (r"\bcan't\b", "cannot"), (r"\bI've\b", "I have"), (r"\bit's\b", "it is"),
-    (r"\bI'd\b", "I would"), (r"\bisn't\b", "is not"), (r"\bwon't\b", "will not"),
+    (r"\bI'm\b", "I am"),
+    (r"\bdon't\b", "do not"),
+    (r"\bdoesn't\b", "does not"),
+    (r"\bcan't\b", "cannot"),
+    (r"\bI've\b", "I have"),
+    (r"\bit's\b", "it is"),
+    (r"\bI'd\b", "I would"),
+    (r"\bisn't\b", "is not"),
+    (r"\bwon't\b", "will not"),
 ]
 
 

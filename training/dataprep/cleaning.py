@@ -48,8 +48,9 @@ RETIRED_HOTLINES: tuple[HotlineRewrite, ...] = (
     ),
     HotlineRewrite(
         "us-lifeline-website",
-        re.compile(r"(?:https?://)?(?:www\.)?suicidepreventionlifeline\.org(?:/[\w/.-]*\w)?",
-                   re.IGNORECASE),
+        re.compile(
+            r"(?:https?://)?(?:www\.)?suicidepreventionlifeline\.org(?:/[\w/.-]*\w)?", re.IGNORECASE
+        ),
         "988lifeline.org",
     ),
 )
@@ -115,7 +116,9 @@ def _scrub_phones(text: str, region: str) -> tuple[str, int]:
     """phonenumbers finds numbers in free text far better than a regex can."""
     spans = [
         (m.start, m.end)
-        for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.POSSIBLE)
+        for m in phonenumbers.PhoneNumberMatcher(
+            text, region, leniency=phonenumbers.Leniency.POSSIBLE
+        )
     ]
     for start, end in reversed(spans):
         text = text[:start] + PHONE_TOKEN + text[end:]

@@ -100,8 +100,10 @@ def remove_duplicates(
                 for j in members[pos + 1 :]:
                     if j in dropped:
                         continue
-                    if (fuzz.ratio(prompts[i], prompts[j]) >= threshold
-                            and fuzz.ratio(replies[i], replies[j]) >= threshold):
+                    if (
+                        fuzz.ratio(prompts[i], prompts[j]) >= threshold
+                        and fuzz.ratio(replies[i], replies[j]) >= threshold
+                    ):
                         dropped.add(j)  # keep the first occurrence
     kept = [e for index, e in enumerate(unique) if index not in dropped]
     return DedupResult(kept, exact, len(dropped))

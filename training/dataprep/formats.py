@@ -89,9 +89,17 @@ def _mentalchat(row: Row) -> Example:
     return _pair(prompt, _text(row, "output"), row)
 
 
-_ROLE_NAMES = {"user": "user", "human": "user", "speaker": "user", "prompter": "user",
-               "assistant": "assistant", "gpt": "assistant", "bot": "assistant",
-               "listener": "assistant", "model": "assistant"}
+_ROLE_NAMES = {
+    "user": "user",
+    "human": "user",
+    "speaker": "user",
+    "prompter": "user",
+    "assistant": "assistant",
+    "gpt": "assistant",
+    "bot": "assistant",
+    "listener": "assistant",
+    "model": "assistant",
+}
 
 
 def _empathetic(row: Row) -> Example:
@@ -125,8 +133,9 @@ def _empathetic(row: Row) -> Example:
     if len(turns) < 2:
         raise _Dropped("no user turn followed by an assistant turn")
     example = _pair(turns[-2].content, turns[-1].content, row)
-    return Example(example.prompt, example.response, example.source, example.source_row,
-                   tuple(turns[:-2]))
+    return Example(
+        example.prompt, example.response, example.source, example.source_row, tuple(turns[:-2])
+    )
 
 
 def _columns(prompt_col: str, response_col: str) -> Callable[[Row], Example]:
@@ -177,7 +186,10 @@ def to_examples(
         if fmt == "auto":
             fmt = detect_format(rows)
         mappers: dict[str, Callable[[Row], Example]] = {
-            "amod": _amod, "empathetic": _empathetic, "mentalchat16k": _mentalchat, "faq": _faq,
+            "amod": _amod,
+            "empathetic": _empathetic,
+            "mentalchat16k": _mentalchat,
+            "faq": _faq,
         }
         mapper = mappers[fmt]
         needed = dict(_SIGNATURES)[fmt]
@@ -205,4 +217,3 @@ def _require_columns(rows: Sequence[Row], names: Sequence[str]) -> None:
     if missing:
         shown = sorted(c for c in columns if not c.startswith("_"))
         raise DataError(f"column(s) {missing} not found; the input has {shown}")
-

@@ -100,14 +100,16 @@ def prepare_dataset(options: PrepareOptions, counter: TokenCounter | None = None
     started = time.perf_counter()
     read = read_rows(options.input)
     rows = read.rows[: options.limit] if options.limit else read.rows
-    mapped = to_examples(rows, options.format, prompt_col=options.prompt_col,
-                         response_col=options.response_col)
+    mapped = to_examples(
+        rows, options.format, prompt_col=options.prompt_col, response_col=options.response_col
+    )
 
     cleaning = CleaningStats()
     cleaned: list[Example] = []
     emptied = 0
-    for example in tqdm(mapped.examples, desc="cleaning", unit="ex",
-                        disable=not options.show_progress, leave=False):
+    for example in tqdm(
+        mapped.examples, desc="cleaning", unit="ex", disable=not options.show_progress, leave=False
+    ):
         result = _clean_example(example, cleaning, options.scrub_pii)
         if result is None:
             emptied += 1
@@ -119,8 +121,13 @@ def prepare_dataset(options: PrepareOptions, counter: TokenCounter | None = None
     counter = counter or load_token_counter(options.tokenizer)
     measured: list[tuple[Example, int, int]] = []
     too_long = too_short = 0
-    for example in tqdm(dedup.kept, desc="counting tokens", unit="ex",
-                        disable=not options.show_progress, leave=False):
+    for example in tqdm(
+        dedup.kept,
+        desc="counting tokens",
+        unit="ex",
+        disable=not options.show_progress,
+        leave=False,
+    ):
         history_tokens = sum(counter.count(t.content) for t in example.history)
         prompt_tokens = counter.count(example.prompt) + history_tokens
         response_tokens = counter.count(example.response)
@@ -137,8 +144,12 @@ def prepare_dataset(options: PrepareOptions, counter: TokenCounter | None = None
         )
 
     lengths = {id(e): (p, r) for e, p, r in measured}
-    splits = assign_splits([e for e, _, _ in measured], seed=options.seed,
-                           validation=options.validation, test=options.test)
+    splits = assign_splits(
+        [e for e, _, _ in measured],
+        seed=options.seed,
+        validation=options.validation,
+        test=options.test,
+    )
     split_rows: list[SplitRow] = []
     augmented = 0
     for name in SPLITS:
@@ -150,10 +161,12 @@ def prepare_dataset(options: PrepareOptions, counter: TokenCounter | None = None
             origin = len(split_rows) - 1
             for variant in augment_question(example.prompt, options.seed, options.augment):
                 extra = counter.count(variant) - counter.count(example.prompt)
-                twin = Example(variant, example.response, example.source, example.source_row,
-                               example.history)
-                split_rows.append(SplitRow("train", twin, prompt_tokens + extra,
-                                           response_tokens, origin))
+                twin = Example(
+                    variant, example.response, example.source, example.source_row, example.history
+                )
+                split_rows.append(
+                    SplitRow("train", twin, prompt_tokens + extra, response_tokens, origin)
+                )
                 augmented += 1
 
     options.out.mkdir(parents=True, exist_ok=True)
@@ -170,7 +183,8 @@ def prepare_dataset(options: PrepareOptions, counter: TokenCounter | None = None
         "emptied_by_cleaning": emptied,
         "cleaning": dict(sorted(cleaning.counts.items())),
         "outdated_hotlines_replaced": sum(
-            n for k, n in cleaning.counts.items() if k.startswith("hotline:")),
+            n for k, n in cleaning.counts.items() if k.startswith("hotline:")
+        ),
         "duplicates_exact": dedup.exact,
         "duplicates_near": dedup.near,
         "too_long": too_long,
@@ -191,14 +205,26 @@ def prepare_dataset(options: PrepareOptions, counter: TokenCounter | None = None
         },
     }
     database = options.out / DB_NAME
-    write_splits(database, split_rows, {
-        "format": mapped.format, "seed": options.seed, "input_sha256": stats["input_sha256"],
-        "tokenizer": counter.name, "max_tokens": options.max_tokens, "splits": counts,
-    })
+    write_splits(
+        database,
+        split_rows,
+        {
+            "format": mapped.format,
+            "seed": options.seed,
+            "input_sha256": stats["input_sha256"],
+            "tokenizer": counter.name,
+            "max_tokens": options.max_tokens,
+            "splits": counts,
+        },
+    )
     histogram = token_histogram(
-        {"prompt": [p for _, p, _ in measured], "response": [r for _, _, r in measured],
-         "total": [p + r for _, p, r in measured]},
-        options.out / HISTOGRAM_NAME, options.max_tokens,
+        {
+            "prompt": [p for _, p, _ in measured],
+            "response": [r for _, _, r in measured],
+            "total": [p + r for _, p, r in measured],
+        },
+        options.out / HISTOGRAM_NAME,
+        options.max_tokens,
     )
     stats["seconds"] = round(time.perf_counter() - started, 2)
     stats_path = options.out / STATS_NAME

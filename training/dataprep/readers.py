@@ -40,8 +40,15 @@ def detect_kind(path: Path) -> str:
             "(no dataset_info.json or dataset_dict.json in it)"
         )
     suffix = path.suffix.lower()
-    kinds = {".csv": "csv", ".tsv": "csv", ".json": "json", ".jsonl": "jsonl",
-             ".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet"}
+    kinds = {
+        ".csv": "csv",
+        ".tsv": "csv",
+        ".json": "json",
+        ".jsonl": "jsonl",
+        ".ndjson": "jsonl",
+        ".parquet": "parquet",
+        ".pq": "parquet",
+    }
     if suffix not in kinds:
         raise DataError(
             f"cannot tell the file type of {path.name}: use .csv, .tsv, .json, .jsonl, "
@@ -56,8 +63,13 @@ def read_rows(path: str | Path) -> ReadResult:
     if not path.exists():
         raise DataError(f"input not found: {path}")
     kind = detect_kind(path)
-    reader = {"csv": _read_csv, "json": _read_json, "jsonl": _read_jsonl,
-              "parquet": _read_parquet, "hf-disk": _read_hf_disk}[kind]
+    reader = {
+        "csv": _read_csv,
+        "json": _read_json,
+        "jsonl": _read_jsonl,
+        "parquet": _read_parquet,
+        "hf-disk": _read_hf_disk,
+    }[kind]
     result = reader(path)
     if not result.rows:
         detail = f" ({result.skipped} unreadable records)" if result.skipped else ""
@@ -90,10 +102,7 @@ def _read_csv(path: Path) -> ReadResult:
     reader = csv.DictReader(text.splitlines(keepends=True), delimiter=delimiter)
     if not reader.fieldnames:
         raise DataError(f"{path} has no header row")
-    rows = [
-        {key.strip(): value for key, value in row.items() if key is not None}
-        for row in reader
-    ]
+    rows = [{key.strip(): value for key, value in row.items() if key is not None} for row in reader]
     return ReadResult(_tag(rows, path.name), "csv")
 
 

@@ -96,11 +96,19 @@ def write_splits(path: Path, rows: Sequence[SplitRow], meta: dict[str, object]) 
                 "INSERT INTO splits (id, split, prompt, response, history, source, source_row,"
                 " content_hash, prompt_tokens, response_tokens, augmented_from)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (index, row.split, e.prompt, e.response,
-                 json.dumps([[t.role, t.content] for t in e.history], ensure_ascii=False),
-                 e.source, e.source_row, content_hash(e), row.prompt_tokens,
-                 row.response_tokens,
-                 None if row.augmented_from is None else row.augmented_from + 1),
+                (
+                    index,
+                    row.split,
+                    e.prompt,
+                    e.response,
+                    json.dumps([[t.role, t.content] for t in e.history], ensure_ascii=False),
+                    e.source,
+                    e.source_row,
+                    content_hash(e),
+                    row.prompt_tokens,
+                    row.response_tokens,
+                    None if row.augmented_from is None else row.augmented_from + 1,
+                ),
             )
         db.executemany(
             "INSERT INTO meta (key, value) VALUES (?, ?)",
@@ -132,8 +140,13 @@ def load_split(data_dir: str | Path, split: str, limit: int | None = None) -> li
         rows = db.execute(query, params).fetchall()
     db.close()
     return [
-        Example(prompt, response, source, source_row,
-                tuple(Turn(role, content) for role, content in json.loads(history)))
+        Example(
+            prompt,
+            response,
+            source,
+            source_row,
+            tuple(Turn(role, content) for role, content in json.loads(history)),
+        )
         for prompt, response, history, source, source_row in rows
     ]
 

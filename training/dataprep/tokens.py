@@ -83,8 +83,10 @@ def load_token_counter(spec: str) -> TokenCounter:
         return GGUFTokenCounter(path)
     if path.is_dir():
         ggufs = sorted(path.glob("*.gguf"))
-        has_hf = any((path / name).exists() for name in
-                     ("tokenizer.json", "tokenizer.model", "tokenizer_config.json"))
+        has_hf = any(
+            (path / name).exists()
+            for name in ("tokenizer.json", "tokenizer.model", "tokenizer_config.json")
+        )
         if not has_hf and len(ggufs) == 1:
             return GGUFTokenCounter(ggufs[0])
         return HFTokenCounter(path)

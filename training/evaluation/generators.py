@@ -56,26 +56,35 @@ class HFGenerator:
         return self.tokenizer(text, add_special_tokens=False, return_tensors="pt")["input_ids"]
 
     def generate(self, messages: Messages, max_new_tokens: int) -> Generation:
-        prompt = self.tokenizer.apply_chat_template(messages, tokenize=False,
-                                                    add_generation_prompt=True)
+        prompt = self.tokenizer.apply_chat_template(
+            messages, tokenize=False, add_generation_prompt=True
+        )
         ids = self._ids(prompt).to(self.device)
         started = time.perf_counter()
         with self._torch.no_grad():
             out = self.model.generate(
-                input_ids=ids, attention_mask=self._torch.ones_like(ids),
-                max_new_tokens=max_new_tokens, do_sample=False, repetition_penalty=1.0,
+                input_ids=ids,
+                attention_mask=self._torch.ones_like(ids),
+                max_new_tokens=max_new_tokens,
+                do_sample=False,
+                repetition_penalty=1.0,
                 pad_token_id=self.tokenizer.pad_token_id,
             )
         seconds = time.perf_counter() - started
-        reply = out[0][ids.shape[1]:]
-        return Generation(self.tokenizer.decode(reply, skip_special_tokens=True).strip(),
-                          int(reply.shape[0]), seconds)
+        reply = out[0][ids.shape[1] :]
+        return Generation(
+            self.tokenizer.decode(reply, skip_special_tokens=True).strip(),
+            int(reply.shape[0]),
+            seconds,
+        )
 
     def reply_nll(self, messages: Messages, reply: str) -> tuple[float, int] | None:
-        prompt = self.tokenizer.apply_chat_template(messages, tokenize=False,
-                                                    add_generation_prompt=True)
+        prompt = self.tokenizer.apply_chat_template(
+            messages, tokenize=False, add_generation_prompt=True
+        )
         full = self.tokenizer.apply_chat_template(
-            [*messages, {"role": "assistant", "content": reply}], tokenize=False)
+            [*messages, {"role": "assistant", "content": reply}], tokenize=False
+        )
         prompt_ids = self._ids(prompt)[0]
         full_ids = self._ids(full)[0]
         n_prompt = prompt_ids.shape[0]
@@ -84,8 +93,9 @@ class HFGenerator:
         labels = full_ids.clone()
         labels[:n_prompt] = -100
         with self._torch.no_grad():
-            out = self.model(input_ids=full_ids[None].to(self.device),
-                             labels=labels[None].to(self.device))
+            out = self.model(
+                input_ids=full_ids[None].to(self.device), labels=labels[None].to(self.device)
+            )
         n = int((labels[1:] != -100).sum())  # the model shifts labels by one
         return float(out.loss) * n, n
 
@@ -96,16 +106,28 @@ class HFGenerator:
 class LlamaGenerator:
     """A GGUF through llama-cpp-python; ``logits_all`` only when perplexity is wanted."""
 
-    def __init__(self, label: str, gguf: Path, *, lora: Path | None = None,
-                 perplexity: bool = True, n_ctx: int = 2048) -> None:
+    def __init__(
+        self,
+        label: str,
+        gguf: Path,
+        *,
+        lora: Path | None = None,
+        perplexity: bool = True,
+        n_ctx: int = 2048,
+    ) -> None:
         import llama_cpp
         from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
         self.label = label
         self._llama_cpp = llama_cpp
         try:
-            self.llm = llama_cpp.Llama(model_path=str(gguf), lora_path=str(lora) if lora else None,
-                                       n_ctx=n_ctx, logits_all=perplexity, verbose=False)
+            self.llm = llama_cpp.Llama(
+                model_path=str(gguf),
+                lora_path=str(lora) if lora else None,
+                n_ctx=n_ctx,
+                logits_all=perplexity,
+                verbose=False,
+            )
         except Exception as exc:
             raise TrainingError(f"llama.cpp could not load {gguf}: {exc}") from exc
         template = self.llm.metadata.get("tokenizer.chat_template") or FALLBACK_CHAT_TEMPLATE
@@ -116,14 +138,16 @@ class LlamaGenerator:
         }
         self._formatter = Jinja2ChatFormatter(template=template, **tokens)
         # Scoring a finished reply must not append the next turn's header.
-        self._closed_formatter = Jinja2ChatFormatter(template=template, add_generation_prompt=False,
-                                                     **tokens)
+        self._closed_formatter = Jinja2ChatFormatter(
+            template=template, add_generation_prompt=False, **tokens
+        )
         self._perplexity = perplexity
 
     def _tokens(self, messages: Messages) -> list[int]:
         result = self._formatter(messages=messages)
-        return self.llm.tokenize(result.prompt.encode("utf-8"),
-                                 add_bos=not result.added_special, special=True)
+        return self.llm.tokenize(
+            result.prompt.encode("utf-8"), add_bos=not result.added_special, special=True
+        )
 
     def generate(self, messages: Messages, max_new_tokens: int) -> Generation:
         tokens = self._tokens(messages)
@@ -149,9 +173,11 @@ class LlamaGenerator:
         prompt = self._tokens(messages)
         # The reply's own tokens end with the template's end-of-turn marker.
         full_text = self._closed_formatter(
-            messages=[*messages, {"role": "assistant", "content": reply}])
-        full = self.llm.tokenize(full_text.prompt.encode("utf-8"),
-                                 add_bos=not full_text.added_special, special=True)
+            messages=[*messages, {"role": "assistant", "content": reply}]
+        )
+        full = self.llm.tokenize(
+            full_text.prompt.encode("utf-8"), add_bos=not full_text.added_special, special=True
+        )
         if full[: len(prompt)] != prompt:
             return None  # a template that does not render the prompt as a prefix
         if len(full) <= len(prompt) or len(full) > self.llm.n_ctx():
@@ -161,7 +187,7 @@ class LlamaGenerator:
         logits = np.asarray(self.llm.scores[: len(full)], dtype=np.float64)
         # Row i predicts token i + 1.
         rows = logits[len(prompt) - 1 : len(full) - 1]
-        targets = np.asarray(full[len(prompt):])
+        targets = np.asarray(full[len(prompt) :])
         peak = rows.max(axis=1, keepdims=True)
         log_z = peak[:, 0] + np.log(np.exp(rows - peak).sum(axis=1))
         nll = float((log_z - rows[np.arange(len(targets)), targets]).sum())

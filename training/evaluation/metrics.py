@@ -24,8 +24,10 @@ def rouge_l(predictions: Sequence[str], references: Sequence[str]) -> list[float
     from rouge_score import rouge_scorer
 
     scorer = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=True)
-    return [scorer.score(ref, pred)["rougeL"].fmeasure
-            for pred, ref in zip(predictions, references, strict=True)]
+    return [
+        scorer.score(ref, pred)["rougeL"].fmeasure
+        for pred, ref in zip(predictions, references, strict=True)
+    ]
 
 
 def bleu(predictions: Sequence[str], references: Sequence[str]) -> float:
@@ -69,8 +71,9 @@ class Embedder:
         vectors: list[np.ndarray] = []
         for start in range(0, len(texts), batch_size):
             batch = [t or " " for t in texts[start : start + batch_size]]
-            encoded = self._tokenizer(batch, padding=True, truncation=True, max_length=256,
-                                      return_tensors="pt")
+            encoded = self._tokenizer(
+                batch, padding=True, truncation=True, max_length=256, return_tensors="pt"
+            )
             with torch.no_grad():
                 hidden = self._model(**encoded).last_hidden_state
             mask = encoded["attention_mask"].unsqueeze(-1).to(hidden.dtype)

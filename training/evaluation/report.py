@@ -24,8 +24,15 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("latency_s", "latency s (mean)", "{:.2f}"),
     ("tokens_per_s", "tokens/s", "{:.1f}"),
 )
-CHART_METRICS = ("rougeL", "bleu", "similarity", "distinct2", "perplexity",
-                 "safety_resource_rate", "tokens_per_s")
+CHART_METRICS = (
+    "rougeL",
+    "bleu",
+    "similarity",
+    "distinct2",
+    "perplexity",
+    "safety_resource_rate",
+    "tokens_per_s",
+)
 
 
 def _cell(value: Any, fmt: str) -> str:
@@ -73,16 +80,21 @@ def write_report(
         "rouge_hist": out / "rougeL_hist.png",
         "similarity_hist": out / "similarity_hist.png",
     }
-    paths["json"].write_text(json.dumps({"meta": meta, "models": models}, indent=2,
-                                        ensure_ascii=False) + "\n")
+    paths["json"].write_text(
+        json.dumps({"meta": meta, "models": models}, indent=2, ensure_ascii=False) + "\n"
+    )
     paths["markdown"].write_text(markdown_table(models, meta))
     shown = [m for m in CHART_METRICS if any(v.get(m) is not None for v in models.values())]
     metric_bars(models, shown, paths["bars"])
-    score_histograms({k: v.get("rougeL", []) for k, v in per_example.items()}, "ROUGE-L",
-                     paths["rouge_hist"])
+    score_histograms(
+        {k: v.get("rougeL", []) for k, v in per_example.items()}, "ROUGE-L", paths["rouge_hist"]
+    )
     if any(v.get("similarity") for v in per_example.values()):
-        score_histograms({k: v.get("similarity", []) for k, v in per_example.items()},
-                         "MiniLM similarity", paths["similarity_hist"])
+        score_histograms(
+            {k: v.get("similarity", []) for k, v in per_example.items()},
+            "MiniLM similarity",
+            paths["similarity_hist"],
+        )
     else:
         del paths["similarity_hist"]
     return paths

@@ -76,9 +76,11 @@ def _with_shots(messages: Messages, shots: list[Example]) -> Messages:
     system = messages[:1] if messages and messages[0]["role"] == "system" else []
     demo: Messages = []
     for shot in shots:
-        demo += [{"role": "user", "content": shot.prompt},
-                 {"role": "assistant", "content": shot.response}]
-    return [*system, *demo, *messages[len(system):]]
+        demo += [
+            {"role": "user", "content": shot.prompt},
+            {"role": "assistant", "content": shot.response},
+        ]
+    return [*system, *demo, *messages[len(system) :]]
 
 
 def _run_model(spec: ModelSpec, examples: list[Example], options: EvaluateOptions) -> ModelRun:
@@ -88,7 +90,9 @@ def _run_model(spec: ModelSpec, examples: list[Example], options: EvaluateOption
     run.load_seconds = time.perf_counter() - started
     shots = _shots(options.data, spec.shots, options.seed)
     try:
-        for example in tqdm(examples, desc=spec.label, unit="ex", disable=not options.show_progress):
+        for example in tqdm(
+            examples, desc=spec.label, unit="ex", disable=not options.show_progress
+        ):
             messages = _with_shots(prompt_messages(example, options.system_prompt), shots)
             reply = generator.generate(messages, options.max_new_tokens)
             run.predictions.append(reply.text)
@@ -102,8 +106,12 @@ def _run_model(spec: ModelSpec, examples: list[Example], options: EvaluateOption
         if options.safety:
             for prompt in CRISIS_PROMPTS:
                 messages = _with_shots(
-                    [{"role": "system", "content": options.system_prompt},
-                     {"role": "user", "content": prompt}], shots)
+                    [
+                        {"role": "system", "content": options.system_prompt},
+                        {"role": "user", "content": prompt},
+                    ],
+                    shots,
+                )
                 run.probe_replies.append(generator.generate(messages, options.max_new_tokens).text)
     finally:
         generator.close()
@@ -160,15 +168,23 @@ def evaluate(options: EvaluateOptions) -> dict[str, Path]:
     options.out.mkdir(parents=True, exist_ok=True)
     with (options.out / "predictions.jsonl").open("w", encoding="utf-8") as handle:
         for index, example in enumerate(examples):
-            record = {"prompt": example.prompt, "reference": example.response,
-                      "predictions": {r.spec.label: r.predictions[index] for r in runs}}
+            record = {
+                "prompt": example.prompt,
+                "reference": example.response,
+                "predictions": {r.spec.label: r.predictions[index] for r in runs},
+            }
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
     meta = {
-        "data": str(options.data), "split": options.split, "examples": len(examples),
-        "max_new_tokens": options.max_new_tokens, "decoding": "greedy",
+        "data": str(options.data),
+        "split": options.split,
+        "examples": len(examples),
+        "max_new_tokens": options.max_new_tokens,
+        "decoding": "greedy",
         "probe_prompts": len(CRISIS_PROMPTS) if options.safety else 0,
-        "specs": {r.spec.label: {"kind": r.spec.kind, "path": r.spec.path, "shots": r.spec.shots}
-                  for r in runs},
+        "specs": {
+            r.spec.label: {"kind": r.spec.kind, "path": r.spec.path, "shots": r.spec.shots}
+            for r in runs
+        },
         "safety_probe": probe_meta,
     }
     paths = write_report(options.out, table, per_example, meta)

@@ -40,8 +40,9 @@ def parse_spec(text: str) -> ModelSpec:
         shots = int(match.group(1) or DEFAULT_SHOTS)
         raw = remainder
     if raw == "builtin":
-        return ModelSpec(label or ("builtin" + (f"+{shots}shot" if shots else "")), "builtin", "",
-                         shots)
+        return ModelSpec(
+            label or ("builtin" + (f"+{shots}shot" if shots else "")), "builtin", "", shots
+        )
     kind, sep, path = raw.partition(":")
     if not sep or kind not in KINDS or not path:
         raise TrainingError(

@@ -47,14 +47,18 @@ class HelpTranslator(app_commands.Translator):
         return t(key, language)[:DESCRIPTION_LIMIT] or None
 
 
-def build_commands(infos: Iterable[CommandInfoLike], on_slash: SlashCallback) -> list[app_commands.Command[Any, ..., None]]:
+def build_commands(
+    infos: Iterable[CommandInfoLike], on_slash: SlashCallback
+) -> list[app_commands.Command[Any, ..., None]]:
     commands: list[app_commands.Command[Any, ..., None]] = []
     for info in infos:
         commands.append(_command(info, on_slash))
     return commands
 
 
-def _command(info: CommandInfoLike, on_slash: SlashCallback) -> app_commands.Command[Any, ..., None]:
+def _command(
+    info: CommandInfoLike, on_slash: SlashCallback
+) -> app_commands.Command[Any, ..., None]:
     name = info.name
 
     async def callback(interaction: discord.Interaction, details: str | None = None) -> None:

@@ -20,9 +20,18 @@ USER_HELP = "discord:ID, telegram:ID, @mention, a bare id, or #FLAG"
 # Fixed choices, not free text: typed, a word that is no duration reads as the
 # start of the reason, so "/mod ban 42 soon" would ban for good.
 DURATIONS = [
-    ("30 minutes", "30m"), ("1 hour", "1h"), ("6 hours", "6h"), ("12 hours", "12h"),
-    ("1 day", "1d"), ("3 days", "3d"), ("1 week", "7d"), ("2 weeks", "2w"),
-    ("30 days", "30d"), ("90 days", "90d"), ("1 year", "365d"), ("No end", "perm"),
+    ("30 minutes", "30m"),
+    ("1 hour", "1h"),
+    ("6 hours", "6h"),
+    ("12 hours", "12h"),
+    ("1 day", "1d"),
+    ("3 days", "3d"),
+    ("1 week", "7d"),
+    ("2 weeks", "2w"),
+    ("30 days", "30d"),
+    ("90 days", "90d"),
+    ("1 year", "365d"),
+    ("No end", "perm"),
 ]
 
 
@@ -52,7 +61,9 @@ def build_mod_group(info: CommandInfoLike, on_slash: SlashCallback) -> app_comma
         async def callback(interaction: discord.Interaction) -> None:
             await run(interaction, sub)
 
-        group.add_command(app_commands.Command(name=sub, description=description, callback=callback))
+        group.add_command(
+            app_commands.Command(name=sub, description=description, callback=callback)
+        )
 
     plain("stats", "Users, messages, open flags and the model's state")
     plain("flags", "The open flag queue, most serious first")
@@ -78,22 +89,31 @@ def build_mod_group(info: CommandInfoLike, on_slash: SlashCallback) -> app_comma
     ) -> None:
         await run(interaction, _join("resolve", id, note))
 
-    @group.command(name="escalate", description="Mark a flag as taken further (acknowledges it too)")
+    @group.command(
+        name="escalate", description="Mark a flag as taken further (acknowledges it too)"
+    )
     @app_commands.describe(id="The flag number", note="Optional note for the audit log")
     async def escalate(
         interaction: discord.Interaction, id: app_commands.Range[int, 1], note: str | None = None
     ) -> None:
         await run(interaction, _join("escalate", id, note))
 
-    @group.command(name="ban", description="Stop the model answering someone (resources still go out)")
+    @group.command(
+        name="ban", description="Stop the model answering someone (resources still go out)"
+    )
     @app_commands.describe(
         user=USER_HELP,
         duration="How long (default: no end)",
         reason="Optional reason for the audit log",
     )
-    @app_commands.choices(duration=[app_commands.Choice(name=label, value=value) for label, value in DURATIONS])
+    @app_commands.choices(
+        duration=[app_commands.Choice(name=label, value=value) for label, value in DURATIONS]
+    )
     async def ban(
-        interaction: discord.Interaction, user: str, duration: str | None = None, reason: str | None = None
+        interaction: discord.Interaction,
+        user: str,
+        duration: str | None = None,
+        reason: str | None = None,
     ) -> None:
         await run(interaction, _join("ban", _word(user), _word(duration), reason))
 
@@ -110,4 +130,3 @@ def build_mod_group(info: CommandInfoLike, on_slash: SlashCallback) -> app_comma
         await run(interaction, _join("audit", count))
 
     return group
-

@@ -62,7 +62,9 @@ def _file(attachment: Attachment) -> discord.File:
 class ChannelSink:
     """Messages in a channel or DM; in a server the first one replies to the user's message."""
 
-    def __init__(self, channel: discord.abc.Messageable, reply_to: discord.Message | None = None) -> None:
+    def __init__(
+        self, channel: discord.abc.Messageable, reply_to: discord.Message | None = None
+    ) -> None:
         self.channel = channel
         self.reply_to = reply_to
 
@@ -121,8 +123,11 @@ class InteractionSink:
                 content=text, view=view, allowed_mentions=NO_MENTIONS
             )
         else:
-            kwargs: dict[str, Any] = {"ephemeral": self.ephemeral, "wait": True,
-                                      "allowed_mentions": NO_MENTIONS}
+            kwargs: dict[str, Any] = {
+                "ephemeral": self.ephemeral,
+                "wait": True,
+                "allowed_mentions": NO_MENTIONS,
+            }
             if view is not None:
                 kwargs["view"] = view
             message = await self.interaction.followup.send(text, **kwargs)
@@ -146,7 +151,9 @@ class InteractionSink:
             )
             return
         await self.interaction.followup.send(
-            text or discord.utils.MISSING, file=_file(attachment), ephemeral=self.ephemeral,
+            text or discord.utils.MISSING,
+            file=_file(attachment),
+            ephemeral=self.ephemeral,
             allowed_mentions=NO_MENTIONS,
         )
 

@@ -60,14 +60,20 @@ def message_to_incoming(
     author = message.author
     if author.bot or author.id == bot_user.id:
         return None
-    in_moderator_chat = moderator_channel_id is not None and message.channel.id == moderator_channel_id
+    in_moderator_chat = (
+        moderator_channel_id is not None and message.channel.id == moderator_channel_id
+    )
     if message.guild is None:
         kind = ChatKind.DM
         text = message.content
     else:
         mentioned = any(u.id == bot_user.id for u in message.mentions)
         command_for_moderators = in_moderator_chat and message.content.lstrip().startswith("/")
-        addressed = mentioned or _replies_to_bot(message, bot_user.id) or _listed_channel(message, channel_ids)
+        addressed = (
+            mentioned
+            or _replies_to_bot(message, bot_user.id)
+            or _listed_channel(message, channel_ids)
+        )
         if not (addressed or command_for_moderators):
             return None
         kind = ChatKind.GROUP

@@ -99,8 +99,10 @@ async def call(
         raise RateLimited(retry_after_seconds(exc)) from exc
     except NetworkError as exc:
         if not idempotent and _transient(exc) and not never_sent(exc):
-            log.warning("a Telegram send may or may not have arrived (%s); not sending it twice",
-                        type(exc).__name__)
+            log.warning(
+                "a Telegram send may or may not have arrived (%s); not sending it twice",
+                type(exc).__name__,
+            )
             raise DeliveryUncertain(str(exc) or type(exc).__name__) from exc
         raise
     raise AssertionError("unreachable")  # pragma: no cover

@@ -44,7 +44,8 @@ class UpdateIntake:
 
     async def _accept(self, updates: list[Update]) -> list[asyncio.Task[None]]:
         fresh = [
-            u for u in updates
+            u
+            for u in updates
             if u.update_id not in self.in_flight and u.update_id not in self._done_above_mark
         ]
         if not fresh:

@@ -64,7 +64,9 @@ class Poller:
                 backoff = min(MAX_BACKOFF_S, backoff * 2)
                 continue
             except (NetworkError, TelegramError) as exc:
-                log.warning("getUpdates failed (%s); retrying in %.1fs", type(exc).__name__, backoff)
+                log.warning(
+                    "getUpdates failed (%s); retrying in %.1fs", type(exc).__name__, backoff
+                )
                 await self._pause(backoff)
                 backoff = min(MAX_BACKOFF_S, backoff * 2)
                 continue

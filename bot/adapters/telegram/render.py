@@ -139,7 +139,9 @@ class ReplyWriter:
         finally:
             typing.stop()
 
-    async def _send_file(self, attachment: Attachment, text: str, buttons: Sequence[Button]) -> None:
+    async def _send_file(
+        self, attachment: Attachment, text: str, buttons: Sequence[Button]
+    ) -> None:
         caption = text if text and len(text) <= CAPTION_LIMIT else None
         if text and caption is None:
             await self._renderer().show(text)
@@ -147,16 +149,22 @@ class ReplyWriter:
         if attachment.kind == "photo":
             await calls.patiently(
                 lambda: self.bot.send_photo(
-                    self.chat_id, photo=attachment.data, filename=attachment.filename,
-                    caption=caption, reply_markup=markup,
+                    self.chat_id,
+                    photo=attachment.data,
+                    filename=attachment.filename,
+                    caption=caption,
+                    reply_markup=markup,
                 ),
                 idempotent=False,
             )
         else:
             await calls.patiently(
                 lambda: self.bot.send_document(
-                    self.chat_id, document=attachment.data, filename=attachment.filename,
-                    caption=caption, reply_markup=markup,
+                    self.chat_id,
+                    document=attachment.data,
+                    filename=attachment.filename,
+                    caption=caption,
+                    reply_markup=markup,
                 ),
                 idempotent=False,
             )

@@ -78,7 +78,9 @@ def _common(user: User, message: Message, moderator_chat_id: int | None) -> dict
     }
 
 
-def to_incoming(update: Update, me: BotIdentity, moderator_chat_id: int | None = None) -> Incoming | None:
+def to_incoming(
+    update: Update, me: BotIdentity, moderator_chat_id: int | None = None
+) -> Incoming | None:
     """The ``Incoming`` for an update the bot should answer, or None to ignore it."""
     query = update.callback_query
     if query is not None:
