@@ -28,7 +28,7 @@ from bot.safety.assessor import RiskAssessor
 from bot.safety.evaluation import EvalReport, Example, evaluate
 from bot.safety.lexicon import Lexicon
 from bot.safety.semantic import HEAD_PATH, SemanticClassifier
-from bot.safety.train_head import DATA_PATH, LONG_POST_SOURCE
+from bot.safety.train_head import DATA_PATH, LONG_POST_SOURCES
 from bot.safety.types import RiskAssessment, RiskLevel
 
 ROUGH_SEEDS = (7, 8, 9)
@@ -125,12 +125,22 @@ def main() -> int:
             report = evaluate(subset, combined.assess)
             name = f"  {source or 'short'} (n={len(subset)})"
             print(row(name, report))
+    long_posts = [
+        Example(r["text"], r["label"])
+        for r in rows
+        if r.get("split") == args.split and r.get("source") in LONG_POST_SOURCES
+    ]
+    if long_posts:
+        print(row(f"  all long posts (n={len(long_posts)})", evaluate(long_posts, combined.assess)))
     if args.rough:
         # Which words get a typo moves a share by a point or two: several copies, averaged.
         split_rows = [r for r in rows if r.get("split") == args.split]
         for name, kept in (
             ("combined, rough", split_rows),
-            ("  long posts, rough", [r for r in split_rows if r.get("source") == LONG_POST_SOURCE]),
+            (
+                "  long posts, rough",
+                [r for r in split_rows if r.get("source") in LONG_POST_SOURCES],
+            ),
         ):
             if kept:
                 reports = [

@@ -44,7 +44,9 @@ from bot.safety.semantic import (
 )
 
 DATA_PATH = Path(__file__).with_name("assets") / "labeled.jsonl"
-LONG_POST_SOURCE = "long-post-v3"  # the ``source`` of the long forum posts we wrote
+# The ``source`` of the long forum posts we wrote, one per batch of writers: v4 (240 posts by
+# writers the classifier never trained on, all in test) measures how it reads new voices.
+LONG_POST_SOURCES = ("long-post-v3", "long-post-v4", "long-post-v5")
 CATEGORIES = (
     "suicidal_ideation",
     "self_harm",
@@ -60,6 +62,13 @@ RECALL_TARGET = 0.97
 # ... unless that grades more than this share of non-crisis posts elevated+ (the
 # issue's limit is 0.25); then the most recall within the limit.
 FALSE_ALARM_CAP = 0.25
+# More recall than the target while val's false elevated+ stays within this budget (a
+# margin under the cap). A miss costs a person the crisis lines; a false elevated costs a
+# safer prompt and resources appended to a normal reply. And recall chosen on val has
+# landed 2-4 points lower out of sample in every round (test, and the 240 posts of new
+# writers in long-post-v4: 0.974 on val, 0.937 and 0.942 there), while false alarms
+# moved by about one point.
+FALSE_ALARM_BUDGET = 0.22
 # Missing a crisis costs more than a false alarm: weight the crisis levels up.
 CLASS_WEIGHTS = np.array([1.0, 1.0, 1.6, 1.6], dtype=np.float32)
 SELECT_L2 = 1e-3
@@ -346,18 +355,24 @@ def out_of_fold_thresholds(
 
 
 def choose_elevated(p_crisis: np.ndarray, y: np.ndarray, lexicon_levels: np.ndarray) -> float:
-    """The highest threshold keeping crisis recall >= RECALL_TARGET, if that keeps
-    false alarms within FALSE_ALARM_CAP; otherwise the lowest threshold within the cap."""
+    """The lowest threshold keeping false alarms within FALSE_ALARM_BUDGET, if its crisis
+    recall reaches RECALL_TARGET; otherwise the highest threshold reaching the target
+    within FALSE_ALARM_CAP, or failing that the lowest within the cap."""
     crisis = y >= 2
-    within_cap = 0.90
+    within_budget = within_cap = reaching = None
     for t in np.arange(0.90, 0.05, -0.01):
         pred = (p_crisis >= t) | (lexicon_levels >= 2)
-        if pred[~crisis].mean() > FALSE_ALARM_CAP:
+        false_alarms = pred[~crisis].mean()
+        if false_alarms > FALSE_ALARM_CAP:
             break
         within_cap = float(t)
-        if pred[crisis].mean() >= RECALL_TARGET:
-            return float(t)
-    return within_cap
+        if false_alarms <= FALSE_ALARM_BUDGET:
+            within_budget = float(t)
+        if reaching is None and pred[crisis].mean() >= RECALL_TARGET:
+            reaching = float(t)
+    if within_budget is not None and reaching is not None and within_budget <= reaching:
+        return within_budget
+    return reaching if reaching is not None else (within_cap if within_cap is not None else 0.90)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from bot.safety.semantic import FEATURE_NAMES, INPUT_DIM, Head, SemanticUnavailable
-from bot.safety.train_head import fit_level_heads
+from bot.safety.train_head import choose_elevated, fit_level_heads
 
 
 def _head(rng: np.random.Generator, with_long: bool) -> Head:
@@ -83,3 +83,28 @@ def test_a_set_with_only_short_messages_gets_one_softmax_for_both() -> None:
     heads = fit_level_heads(x, y, np.zeros(120, dtype=bool))
     assert np.isfinite(heads.w_long).all()
     assert np.array_equal(heads.w_long, heads.w_short)
+
+
+def _scores(crisis: list[float], calm: list[float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    p = np.array(crisis + calm, dtype=np.float32)
+    y = np.array([2] * len(crisis) + [0] * len(calm))
+    return p, y, np.zeros(len(p), dtype=np.int64)
+
+
+def test_the_elevated_threshold_spends_the_false_alarm_budget_on_recall() -> None:
+    # 100 crisis posts, most sure, a few near 0.6 and a hard tail; 100 calm ones.
+    crisis = [0.99] * 90 + [0.605] * 7 + [0.305] * 3
+    calm = [0.05] * 70 + [0.325] * 30
+    p, y, lex = _scores(crisis, calm)
+    # 0.97 recall is reached at 0.60, but false alarms stay at 0 down to 0.33 (30% below): the
+    # lowest threshold within the budget is taken, for more recall at no cost.
+    assert choose_elevated(p, y, lex) == pytest.approx(0.33)
+
+
+def test_the_recall_target_wins_when_the_budget_is_too_tight() -> None:
+    # Reaching 0.97 recall needs 0.40, where 23% of calm posts are graded elevated+:
+    # over the 22% budget, within the 25% cap.
+    crisis = [0.99] * 90 + [0.405] * 8 + [0.105] * 2
+    calm = [0.05] * 77 + [0.455] * 23
+    p, y, lex = _scores(crisis, calm)
+    assert choose_elevated(p, y, lex) == pytest.approx(0.40)
