@@ -29,6 +29,11 @@ _OTHER_SUBJECT = re.compile(
     r"mi amig[oa]|alguien|jemand|quelqu'un)\b"
 )
 _SUBJECT = re.compile(r"i|i'm|i've|i'd|i'll|yo|ich|je|j'\w*")
+# "It's not that I want to die", "c'est pas que j'veux mourir": a denial framing the clause
+# that follows, subject and all (a subject otherwise shields a match from negation).
+_DENIAL_FRAME = re.compile(
+    r"(?:\bnot that|\bnot in the sense that|\bno es que|\bpas que|\bpas dans le sens ou|\bnicht,? dass)\s*$"
+)
 _SELF_WORD = re.compile(r"\b(?:i|i'm|me|my|myself|yo|ich|je|j')\b")
 SUBJECT_WINDOW = 4
 # Languages that drop the subject ("no estoy bien, quiero morirme", "nicht gut, will
@@ -214,6 +219,8 @@ class Lexicon:
         """
         if comma_ends:
             before = before[before.rfind(",") + 1 :]
+        if _DENIAL_FRAME.search(before[-40:]):
+            return True
         first = _WORDS.match(matched)
         if first is not None and _SUBJECT.fullmatch(first.group(0)):
             return False

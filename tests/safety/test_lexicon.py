@@ -381,6 +381,39 @@ def test_a_wish_to_be_gone_said_sideways(lexicon: Lexicon, text: str, level: Ris
     assert scan(lexicon, text).level == level
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "killed myself with my own grenade three times on the same boss",
+        "my therapist told me to write a goodbye letter to my eating disorder",
+        "if anyone has recs for cosy games i will take them all",
+        "i took the whole two weeks off work so i wouldn't be stressed",
+        "work's been cutting hours again",
+        "je me suis coupé les cheveux, trop court",
+        "lebensmüde bin ich nicht, nur leer",
+        "c'est pas que j'veux mourir, j'veux juste avoir une place",
+        "it's not that i want to die, i just want a week off",
+    ],
+)
+def test_calm_senses_and_denials_found_on_val(lexicon: Lexicon, text: str) -> None:
+    """Calm val posts the lexicon alone graded elevated or high."""
+    assert scan(lexicon, text).level < RiskLevel.ELEVATED
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("i took the whole bottle of pills an hour ago", RiskLevel.HIGH),
+        ("je me suis coupé le bras hier soir", RiskLevel.HIGH),
+        ("ich bin lebensmüde", RiskLevel.ELEVATED),
+        ("i'm going to take them all tonight", RiskLevel.HIGH),
+        ("i want to die, it's not that i'm sad, i'm just done", RiskLevel.ELEVATED),
+    ],
+)
+def test_their_crisis_twins_still_count(lexicon: Lexicon, text: str, level: RiskLevel) -> None:
+    assert scan(lexicon, text).level == level
+
+
 def test_ich_kann_nicht_mehr_alone_is_distress(lexicon: Lexicon) -> None:
     """Usually exhaustion; the semantic layer weighs the rest of the post."""
     assert scan(lexicon, "ich kann nicht mehr").level == RiskLevel.CONCERN

@@ -64,7 +64,7 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "de.gedanken",
         "thoughts",
-        r"\b(?:suizidgedanken|selbstmordgedanken|suizidal|lebensmude)\b|\b(?:denke|gedanken|nachgedacht|dachte) (?:daran|uber|an) (?:mich umzubringen|selbstmord|suizid|mir das leben zu nehmen|zu sterben|den tod)\b",
+        r"\b(?:suizidgedanken|selbstmordgedanken|suizidal|lebensmude(?! (?:bin|war) ich (?:aber |doch |wirklich |echt )?nicht))\b|\b(?:denke|gedanken|nachgedacht|dachte) (?:daran|uber|an) (?:mich umzubringen|selbstmord|suizid|mir das leben zu nehmen|zu sterben|den tod)\b",
         (SI,),
     ),
     RuleSpec(

@@ -282,6 +282,8 @@ RULES: list[RuleSpec] = [
         # "I used to hurt myself" is history (recovery posts); "I want to hurt myself" is not.
         r"\b(?<!used\sto\s)(?:kill|killing|killed|hang|hanging|hurt|shoot|shooting|drown|drowning|off|offing) myself\b",
         (SI,),
+        # In a game: "killed myself with my own grenade three times on the same boss".
+        unless=r"\b(?:grenades?|boss|respawn(?:ed|ing)?|checkpoint|in-game|in game|raid|speedrun|fall damage|my own (?:grenade|rocket|bomb|trap|barrel|mine))\b",
     ),
     RuleSpec(
         "en.urge_end",
@@ -419,8 +421,10 @@ RULES: list[RuleSpec] = [
         "plan",
         r"\b(?:wrote|writing|written|write|left|leaving|drafted|drafting) (?:a|my|the) (?:goodbye|farewell|last|final) (?:note|letter|message|video)\b",
         (SI,),
-        # A goodbye to a job, colleagues or an old flat is not a goodbye to life.
-        unless=_FAREWELL_ELSEWHERE,
+        # A goodbye to a job, colleagues or an old flat is not a goodbye to life, nor a
+        # therapy exercise's letter to an eating disorder or to one's younger self.
+        unless=_FAREWELL_ELSEWHERE
+        + r"|\b(?:letter|note) to my (?:eating disorder|ed|anxiety|depression|addiction|drinking|bulimia|anorexia|self-harm|old self|younger self|past self|former self|inner child)\b",
     ),
     RuleSpec(
         "en.do_it_when",
@@ -453,7 +457,7 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "en.took_pills",
         "behaviour",
-        rf"\b(?:i|i've|i have|i just) (?:just )?(?:took|swallowed|downed|taken|swallowed down) (?:a (?:bunch|handful|lot|whole bottle|whole pack|box)|all(?: of)?|too many|lots|loads|\d+|twenty|thirty|forty|fifty|the (?:whole|entire|rest of))\b[^.!?]{{0,20}}\b{_PILLS}?",
+        rf"\b(?:i|i've|i have|i just) (?:just )?(?:took|swallowed|downed|taken|swallowed down) (?:a (?:bunch|handful|lot|whole bottle|whole pack|box)|all(?: of)?|too many|lots|loads|\d+|twenty|thirty|forty|fifty|the (?:whole|entire|rest of))\b(?! ?(?:days?|weeks?|two weeks|hours?|hrs|minutes?|mins|months?|years?|day|afternoon|morning|evening|night|weekend|summer|time|photos?|pictures?|pics|steps|laps|classes|lessons|course)\b)[^.!?]{{0,20}}\b{_PILLS}?",
         (SI,),
     ),
     RuleSpec(
@@ -489,7 +493,7 @@ RULES: list[RuleSpec] = [
         "self_harm_recent",
         # chat drops the subject, with a recency cue: "cut myself again an hour ago"
         r"(?:^|[.!?,;:]\s*)(?:just )?(?:cut|burned|burnt|harmed|carved) myself (?:again|last night|today|tonight|this morning|an hour ago|earlier)\b|"
-        rf"\b(?:i|i've|i have|i just) (?:just )?(?:cut|burned|burnt|hurt|harmed|scratched|hit|punched|carved|bit|bruised) myself\b(?! (?:by accident|accidentally|shaving|cooking|on (?:a|the)|with a kitchen|while|in the kitchen|badly while|{_FOR_A_WHILE}|more times than))|\b(?:i've been|been|i keep|i started|started) (?:cutting|burning|hurting|harming|scratching|hitting) (?:myself )?(?:again|lately|every day|every night|more)?\b(?! (?:the|my|onions|vegetables|back|down|class|school|carbs|sugar|hair|costs))",
+        rf"\b(?:i|i've|i have|i just) (?:just )?(?:cut|burned|burnt|hurt|harmed|scratched|hit|punched|carved|bit|bruised) myself\b(?! (?:by accident|accidentally|shaving|cooking|on (?:a|the)|with a kitchen|while|in the kitchen|badly while|{_FOR_A_WHILE}|more times than))|\b(?:i've been|been|i keep|i started|started) (?:cutting|burning|hurting|harming|scratching|hitting) (?:myself )?(?:again|lately|every day|every night|more)?\b(?! (?:the|my|onions|vegetables|back|down|class|school|carbs|sugar|hair|costs|hours|shifts|jobs|staff|corners|prices|ties|grass|wood|paper))",
         (SH,),
     ),
     RuleSpec(
@@ -696,6 +700,8 @@ RULES: list[RuleSpec] = [
         "intent",
         r"\b(?:going to|gonna|will|i'll|about to) (?:take|swallow|down) (?:them all|all of them|all my|the whole|every (?:single )?(?:one|pill))\b",
         (SI, MS),
+        # "if anyone has recs for games ... i will take them all"
+        unless=r"\b(?:recs?|rec's|recommendations?|suggestions?|tips|advice|ideas|games|books|songs|compliments|hugs)\b",
     ),
     RuleSpec(
         "en.holding_means",

@@ -104,7 +104,7 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "fr.scarif",
         "self_harm_recent",
-        r"\bje me suis (?:encore |de nouveau )?(?:coupe|coupee|scarifie|scarifiee|brule|brulee|fait du mal)\b|\bje me (?:scarifie|mutile)\b|\bje me fais (?:du )?mal (?:depuis|encore|en cachette|tous les|souvent)\b",
+        r"\bje me suis (?:encore |de nouveau )?(?:(?:coupe|coupee|brule|brulee)\b(?! (?:(?:les|la|le|l'|un|une|avec|en|au|sur|a la|en me) )*(?:cheveux|frange|ongles|doigts?|pain|legumes|cuisinant|rasant|feuille|papier|four|fer|soleil|poele|casserole)\b)|scarifie|scarifiee|fait du mal)\b|\bje me (?:scarifie|mutile)\b|\bje me fais (?:du )?mal (?:depuis|encore|en cachette|tous les|souvent)\b",
         (SH,),
     ),
     RuleSpec(
