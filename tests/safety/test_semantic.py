@@ -46,7 +46,7 @@ def test_held_out_quality(
     ]
     assert len(held_out) >= 400
     report = evaluate(held_out, full_assessor.assess)
-    # Measured 0.960 / 0.013 / 0.221 on 1,310 rows (docs/safety.md); the previous release
+    # Measured 0.965 / 0.016 / 0.227 on 1,310 rows (docs/safety.md); the previous release
     # 0.953 / 0.015 / 0.195 on the same rows.
     assert report.crisis_recall >= 0.93
     assert report.non_crisis_high <= 0.03
@@ -65,14 +65,14 @@ def test_held_out_quality_on_long_forum_posts(
     ]
     assert len(posts) >= 350
     report = evaluate(posts, full_assessor.assess)
-    # Measured 0.955 / 0.015 / 0.235 on 747 posts (the targets: 0.95 / 0.05 /
+    # Measured 0.958 / 0.015 / 0.237 on 747 posts (the targets: 0.95 / 0.05 /
     # 0.25); the previous release 0.947 / 0.015 / 0.193 on the same posts. On the 507 of
-    # long-post-v3 alone 0.954 / 0.019 / 0.269 (previous 0.946 / 0.019 / 0.220), the
+    # long-post-v3 alone 0.954 / 0.019 / 0.272 (previous 0.946 / 0.019 / 0.220), the
     # release before 0.937 / 0.019 / 0.257, the untuned encoder's head 0.881 / 0.068 /
     # 0.660 on the first 233 of them.
     assert report.crisis_recall >= 0.93
     assert report.non_crisis_high <= 0.04
-    assert report.non_crisis_elevated_plus <= 0.26  # a few posts of slack around 0.235
+    assert report.non_crisis_elevated_plus <= 0.26  # a few posts of slack around 0.237
 
 
 def test_held_out_quality_on_chatbot_messages(
@@ -87,7 +87,7 @@ def test_held_out_quality_on_chatbot_messages(
     ]
     assert len(chat) >= 200
     report = evaluate(chat, full_assessor.assess)
-    # Measured 0.958 / 0.005 / 0.219 on 334 messages (142 crisis); the previous release
+    # Measured 0.972 / 0.010 / 0.229 on 334 messages (142 crisis); the previous release
     # 0.958 / 0.005 / 0.214 on the same messages, the one before 0.944 / 0.021 / 0.328.
     assert report.crisis_recall >= 0.92
     assert report.non_crisis_high <= 0.02
@@ -107,7 +107,7 @@ def test_held_out_quality_when_buried_in_long_posts(
         at = int(rng.integers(0, 6))
         buried.append(Example(" ".join([*others[:at], text, *others[at:]]), label))
     report = evaluate(buried, full_assessor.assess)
-    # Measured 0.822 / 0.054 / 0.457 (docs/safety.md): five calm messages joined around a
+    # Measured 0.828 / 0.054 / 0.466 (docs/safety.md): five calm messages joined around a
     # crisis one make a post full of distress (often 1,500 words of it), the hardest case
     # for false alarms; the previous release scored 0.787 / 0.054 / 0.415 on the same rows.
     assert report.crisis_recall >= 0.75
