@@ -408,6 +408,13 @@ def test_calm_senses_and_denials_found_on_val(lexicon: Lexicon, text: str) -> No
         ("ich bin lebensmüde", RiskLevel.ELEVATED),
         ("i'm going to take them all tonight", RiskLevel.HIGH),
         ("i want to die, it's not that i'm sad, i'm just done", RiskLevel.ELEVATED),
+        # a workplace boss or advice nearby cancels nothing
+        ("my boss screamed at me again and honestly i might kill myself", RiskLevel.ELEVATED),
+        (
+            "after the meeting with my boss i sat in the car thinking i could just hang myself",
+            RiskLevel.ELEVATED,
+        ),
+        ("no advice will help, i'm going to take them all tonight", RiskLevel.HIGH),
     ],
 )
 def test_their_crisis_twins_still_count(lexicon: Lexicon, text: str, level: RiskLevel) -> None:

@@ -283,7 +283,7 @@ RULES: list[RuleSpec] = [
         r"\b(?<!used\sto\s)(?:kill|killing|killed|hang|hanging|hurt|shoot|shooting|drown|drowning|off|offing) myself\b",
         (SI,),
         # In a game: "killed myself with my own grenade three times on the same boss".
-        unless=r"\b(?:grenades?|boss|respawn(?:ed|ing)?|checkpoint|in-game|in game|raid|speedrun|fall damage|my own (?:grenade|rocket|bomb|trap|barrel|mine))\b",
+        unless=r"\b(?:grenades?|(?:the same|final|raid|level|a|this) boss|boss (?:fight|battle|level)|respawn(?:ed|ing)?|checkpoint|in-game|in game|speedrun|fall damage|my own (?:grenade|rocket|bomb|trap|barrel|mine))\b",
     ),
     RuleSpec(
         "en.urge_end",
@@ -701,7 +701,7 @@ RULES: list[RuleSpec] = [
         r"\b(?:going to|gonna|will|i'll|about to) (?:take|swallow|down) (?:them all|all of them|all my|the whole|every (?:single )?(?:one|pill))\b",
         (SI, MS),
         # "if anyone has recs for games ... i will take them all"
-        unless=r"\b(?:recs?|rec's|recommendations?|suggestions?|tips|advice|ideas|games|books|songs|compliments|hugs)\b",
+        unless=r"\b(?:recs?|rec's|recommendations?)\b",
     ),
     RuleSpec(
         "en.holding_means",
