@@ -354,6 +354,9 @@ def test_the_dangerous_versions_still_count(lexicon: Lexicon, text: str) -> None
         ("honestly I'm ready to go to my maker", RiskLevel.ELEVATED),
         ("cut myself again last night, deeper this time", RiskLevel.HIGH),
         ("I don't see myself here in five years, the company is a mess", RiskLevel.NONE),
+        ("I don't see myself alive in five years, my marriage is a mess", RiskLevel.ELEVATED),
+        ("gutted that i'm still here after everything i did last night", RiskLevel.ELEVATED),
+        ("burned myself again on the oven tray, ouch", RiskLevel.NONE),
         ("i'm ready to go home, this party is dead", RiskLevel.NONE),
         ("i'm so ready to go to the beach", RiskLevel.NONE),
         ("annoyed i woke up late again", RiskLevel.NONE),
@@ -512,6 +515,7 @@ _RULES_NO_ROW_USES = {
     "de.gewalt": "mein mann schlagt mich jeden abend",
     "fr.moyens": "je veux mourir, j'ai les cachets devant moi",
     "de.last": "ich bin doch allen nur eine last",
+    "en.no_future_self": "i honestly don't see myself alive by next year",
 }
 
 

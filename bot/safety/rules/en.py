@@ -174,13 +174,19 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "en.still_here",
         "passive",
-        r"\b(?:sad|upset|disappointed|annoyed|angry|gutted|pissed) (?:that )?(?:i'm|i am) still (?:here|alive|breathing)\b(?! (?:at|in|on|with|after|for) )|\b(?:disappointed|upset|annoyed|sad|gutted|angry) (?:that )?i (?:woke up|keep waking up)(?: again| this morning| every morning)?\b(?! (?:late|early|at|with|to|and (?:missed|forgot)))",
+        r"\b(?:sad|upset|disappointed|annoyed|angry|gutted|pissed) (?:that )?(?:i'm|i am) still (?:here|alive|breathing)\b(?! (?:at|in|on|with) )|\b(?:disappointed|upset|annoyed|sad|gutted|angry) (?:that )?i (?:woke up|keep waking up)(?: again| this morning| every morning)?\b(?! (?:late|early|at|with|to|and (?:missed|forgot)))",
         (SI,),
     ),
     RuleSpec(
         "en.no_future_self",
         "passive",
-        r"\b(?:don't|do not|can't|cannot) (?:really |honestly |even )?see myself (?:being )?(?:alive|around|still here|here|making it) (?:in|by|at|past|for|much longer|next|a year from now|another)\b",
+        r"\b(?:don't|do not|can't|cannot) (?:really |honestly |even )?see myself (?:being )?(?:alive|making it) (?:in|by|at|past|for|much longer|next|a year from now|another)\b",
+        (SI,),
+    ),
+    RuleSpec(
+        "en.no_future_here",
+        "passive",
+        r"\b(?:don't|do not|can't|cannot) (?:really |honestly |even )?see myself (?:being )?(?:around|still here|here) (?:in|by|at|past|for|much longer|next|a year from now|another)\b",
         (SI,),
         # "I don't see myself here in five years" is also a career sentence.
         unless=r"\b(?:job|company|firm|team|city|town|country|uni|school|place|area|role|industry|career|position|flat|house|village|office|relationship|band|club|marriage)\b",
@@ -492,7 +498,7 @@ RULES: list[RuleSpec] = [
         "en.sh_recent",
         "self_harm_recent",
         # chat drops the subject, with a recency cue: "cut myself again an hour ago"
-        r"(?:^|[.!?,;:]\s*)(?:just )?(?:cut|burned|burnt|harmed|carved) myself (?:again|last night|today|tonight|this morning|an hour ago|earlier)\b|"
+        r"(?:^|[.!?,;:]\s*)(?:just )?(?:cut|burned|burnt|harmed|carved) myself (?:again|last night|today|tonight|this morning|an hour ago|earlier)\b(?! (?:on|with|while|cooking|shaving|making|in the kitchen))|"
         rf"\b(?:i|i've|i have|i just) (?:just )?(?:cut|burned|burnt|hurt|harmed|scratched|hit|punched|carved|bit|bruised) myself\b(?! (?:by accident|accidentally|shaving|cooking|on (?:a|the)|with a kitchen|while|in the kitchen|badly while|{_FOR_A_WHILE}|more times than))|\b(?:i've been|been|i keep|i started|started) (?:cutting|burning|hurting|harming|scratching|hitting) (?:myself )?(?:again|lately|every day|every night|more)?\b(?! (?:the|my|onions|vegetables|back|down|class|school|carbs|sugar|hair|costs|hours|shifts|jobs|staff|corners|prices|ties|grass|wood|paper))",
         (SH,),
     ),
