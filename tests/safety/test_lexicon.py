@@ -407,6 +407,8 @@ def test_calm_senses_and_denials_found_on_val(lexicon: Lexicon, text: str) -> No
     ("text", "level"),
     [
         ("i took the whole bottle of pills an hour ago", RiskLevel.HIGH),
+        ("i took 2 weeks worth of my pills", RiskLevel.HIGH),
+        ("i just took the whole month's supply of my meds", RiskLevel.HIGH),
         ("je me suis coupé le bras hier soir", RiskLevel.HIGH),
         ("ich bin lebensmüde", RiskLevel.ELEVATED),
         ("i'm going to take them all tonight", RiskLevel.HIGH),

@@ -463,7 +463,7 @@ RULES: list[RuleSpec] = [
     RuleSpec(
         "en.took_pills",
         "behaviour",
-        rf"\b(?:i|i've|i have|i just) (?:just )?(?:took|swallowed|downed|taken|swallowed down) (?:a (?:bunch|handful|lot|whole bottle|whole pack|box)|all(?: of)?|too many|lots|loads|\d+|twenty|thirty|forty|fifty|the (?:whole|entire|rest of))\b(?! ?(?:days?|weeks?|two weeks|hours?|hrs|minutes?|mins|months?|years?|day|afternoon|morning|evening|night|weekend|summer|time|photos?|pictures?|pics|steps|laps|classes|lessons|course)\b)[^.!?]{{0,20}}\b{_PILLS}?",
+        rf"\b(?:i|i've|i have|i just) (?:just )?(?:took|swallowed|downed|taken|swallowed down) (?:a (?:bunch|handful|lot|whole bottle|whole pack|box)|all(?: of)?|too many|lots|loads|\d+|twenty|thirty|forty|fifty|the (?:whole|entire|rest of))\b(?! ?(?:days?|weeks?|two weeks|hours?|hrs|minutes?|mins|months?|years?|day|afternoon|morning|evening|night|weekend|summer|time|photos?|pictures?|pics|steps|laps|classes|lessons|course)\b(?!(?:'s|s'|')? (?:worth|supply)))[^.!?]{{0,20}}\b{_PILLS}?",
         (SI,),
     ),
     RuleSpec(
