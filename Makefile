@@ -79,7 +79,7 @@ bench: venv
 	$(PY) -m bench.safety_layers --split test
 	$(PY) -m bench.telegram_load
 
-# Retrain the safety classifier from bot/safety/assets/labeled.jsonl (~12 min on 2 cores):
+# Retrain the safety classifier from bot/safety/assets/labeled/ (~12 min on 2 cores):
 # the encoder's adapter on the train split, then the head and its thresholds.
 safety-model: venv
 	$(PY) -m bot.safety.train_encoder

@@ -27,7 +27,6 @@ head's thresholds belong to the shipped budget.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import threading
@@ -45,7 +44,7 @@ from bot.safety.lean_encoder import GradingPass
 from bot.safety.lexicon import Lexicon, LexiconResult
 from bot.safety.normalize import normalize
 from bot.safety.semantic import SemanticClassifier, SemanticResult
-from bot.safety.train_head import DATA_PATH
+from bot.safety.train_head import DATA_PATH, read_labeled
 
 
 def measure(assessor: RiskAssessor, texts: list[str], repeat: int) -> np.ndarray:
@@ -165,11 +164,7 @@ def main() -> int:
         "--budgets", default="", help="comma-separated read budgets to time side by side"
     )
     args = parser.parse_args()
-    rows = [
-        json.loads(line)
-        for line in DATA_PATH.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
+    rows = read_labeled(DATA_PATH)
     texts = [r["text"] for r in rows]
     long_texts = [t for t in texts if len(t.split()) > 80]
     forum = [r["text"] for r in rows if r.get("source") == "forum-style-v2"]

@@ -28,7 +28,7 @@ from bot.safety.assessor import RiskAssessor
 from bot.safety.evaluation import EvalReport, Example, evaluate
 from bot.safety.lexicon import Lexicon
 from bot.safety.semantic import HEAD_PATH, SemanticClassifier
-from bot.safety.train_head import DATA_PATH, LONG_POST_SOURCES
+from bot.safety.train_head import DATA_PATH, LONG_POST_SOURCES, read_labeled
 from bot.safety.types import RiskAssessment, RiskLevel
 
 ROUGH_SEEDS = (7, 8, 9)
@@ -86,11 +86,7 @@ def main() -> int:
         "--head", type=Path, default=HEAD_PATH, help="a head other than the shipped one"
     )
     args = parser.parse_args()
-    rows = [
-        json.loads(line)
-        for line in args.data.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
+    rows = read_labeled(args.data)
     examples = [Example(r["text"], r["label"]) for r in rows if r.get("split") == args.split]
     semantic = SemanticClassifier.load(args.head)
     lexicon = Lexicon()

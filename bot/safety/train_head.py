@@ -2,7 +2,7 @@
 
 The head is logistic regression on the vectors of the tuned MiniLM
 (``train_encoder``, run first) over our own labelled set
-(``assets/labeled.jsonl``). Examples marked ``split: test`` are never used
+(``assets/labeled/``). Examples marked ``split: test`` are never used
 here: they are the held-out set the README's figures come from. Every
 train and val row is also shown buried in long multi-topic posts composed
 from its own fold (``compose.py``). Decision thresholds are chosen for the
@@ -23,6 +23,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -43,7 +44,9 @@ from bot.safety.semantic import (
     view_post,
 )
 
-DATA_PATH = Path(__file__).with_name("assets") / "labeled.jsonl"
+# One JSON-lines file per batch as it was added, read in name order: one file for the
+# whole set had passed 5 MB, and the order fixes the cross-validation folds.
+DATA_PATH = Path(__file__).with_name("assets") / "labeled"
 # The ``source`` of the long forum posts we wrote, one per batch of writers: v4 (240 posts by
 # writers the classifier never trained on, all in test) measures how it reads new voices.
 LONG_POST_SOURCES = ("long-post-v3", "long-post-v4", "long-post-v5")
@@ -90,16 +93,28 @@ class Row:
     split: str
 
 
+def read_labeled(path: Path) -> list[dict[str, Any]]:
+    """The labelled rows of a folder of ``*.jsonl`` files (in name order) or of one file."""
+    files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
+    return [
+        json.loads(line)
+        for file in files
+        for line in file.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+
+
 def load_rows(path: Path) -> list[Row]:
-    rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            raw = json.loads(line)
-            level = [lv.value for lv in LEVELS].index(raw["label"])
-            rows.append(
-                Row(raw["text"], level, tuple(raw.get("categories", ())), raw.get("split", "train"))
-            )
-    return rows
+    names = [lv.value for lv in LEVELS]
+    return [
+        Row(
+            r["text"],
+            names.index(r["label"]),
+            tuple(r.get("categories", ())),
+            r.get("split", "train"),
+        )
+        for r in read_labeled(path)
+    ]
 
 
 def no_scores(units: np.ndarray) -> np.ndarray:

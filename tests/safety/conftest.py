@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -16,7 +14,7 @@ from bot.config import HavenConfig
 from bot.safety.assessor import RiskAssessor
 from bot.safety.lexicon import Lexicon
 from bot.safety.semantic import SemanticClassifier
-from bot.safety.train_head import DATA_PATH
+from bot.safety.train_head import DATA_PATH, read_labeled
 
 
 @pytest.fixture(scope="session")
@@ -57,8 +55,4 @@ def lexicon_only_config() -> HavenConfig:
 
 @pytest.fixture(scope="session")
 def labeled_rows() -> list[dict[str, object]]:
-    return [
-        json.loads(line)
-        for line in Path(DATA_PATH).read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
+    return read_labeled(DATA_PATH)

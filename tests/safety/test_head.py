@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from bot.safety.semantic import FEATURE_NAMES, INPUT_DIM, Head, SemanticUnavailable
-from bot.safety.train_head import choose_elevated, fit_level_heads
+from bot.safety.train_head import choose_elevated, fit_level_heads, load_rows, read_labeled
 
 
 def _head(rng: np.random.Generator, with_long: bool) -> Head:
@@ -108,3 +108,14 @@ def test_the_recall_target_wins_when_the_budget_is_too_tight() -> None:
     calm = [0.05] * 77 + [0.455] * 23
     p, y, lex = _scores(crisis, calm)
     assert choose_elevated(p, y, lex) == pytest.approx(0.40)
+
+
+def test_the_labelled_set_is_read_file_by_file_in_name_order(tmp_path: Path) -> None:
+    """The order of rows fixes the cross-validation folds, so a new batch file must come last."""
+    (tmp_path / "02-later.jsonl").write_text('{"text": "b", "label": "none"}\n', encoding="utf-8")
+    (tmp_path / "01-first.jsonl").write_text(
+        '{"text": "a", "label": "high"}\n\n{"text": "c", "label": "concern"}\n', encoding="utf-8"
+    )
+    assert [r["text"] for r in read_labeled(tmp_path)] == ["a", "c", "b"]
+    assert [r["text"] for r in read_labeled(tmp_path / "02-later.jsonl")] == ["b"]
+    assert [row.level for row in load_rows(tmp_path)] == [3, 1, 0]
